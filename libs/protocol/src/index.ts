@@ -1,0 +1,2 @@
+export * from './canonical/model';
+export * from './sse/sse-parser';
