@@ -1,1 +1,13 @@
-export {};
+export * from './auth/key-hash';
+export * from './bootstrap';
+export * from './config/config-file';
+export * from './config/demo-config';
+export * from './config/gateway-state';
+export * from './config/load-config';
+export * from './gateway-env';
+export * from './gateway-runtime';
+export * from './gateway.module';
+export * from './pipeline/extensions';
+export * from './pipeline/gateway-error';
+export * from './record/event-sinks';
+export * from './connection-help';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * One event per gateway request, produced by the record stage. The same payload goes to
+ * `optscale.gateway.requests.v1` once the telemetry pipeline exists. Rolling-deploy rule: new fields
+ * are optional (consumers of an older version must keep parsing newer events), and a breaking change
+ * is a new topic version.
+ */
+export const requestEventSchema = z.object({
+  /** The id returned to the client in `x-request-id`. */
+  requestId: z.string(),
+  organizationId: z.string(),
+  /** Null when the request failed before a key was authenticated. */
+  keyId: z.string().nullable(),
+  userId: z.string().nullable(),
+  /** The provider connection's proxy name, when routing got that far. */
+  provider: z.string().nullable(),
+  /** The model as sent upstream. */
+  model: z.string().nullable(),
+  /** The model string the client sent. */
+  clientModel: z.string().nullable(),
+  surface: z.enum(['openai', 'anthropic', 'cursor']),
+  operation: z.enum(['chat', 'responses', 'embeddings', 'count_tokens', 'models']),
+  /** A short client name from the user agent: claude-code, openai-sdk, opencode, cursor, ... */
+  client: z.string(),
+  userAgent: z.string().nullable(),
+  sessionId: z.string().nullable(),
+  stream: z.boolean(),
+  /** Bytes forwarded unchanged (same dialect) rather than translated. */
+  passthrough: z.boolean(),
+  status: z.number().int(),
+  /** Error kind when status is not 2xx, e.g. `authentication`, `upstream`. */
+  errorType: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  usage: z.object({
+    inputTokens: z.number().int(),
+    cacheReadTokens: z.number().int(),
+    cacheWriteTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    reasoningTokens: z.number().int(),
+  }),
+  timings: z.object({
+    /** Unix ms when the request arrived. */
+    startedAt: z.number(),
+    /** Time spent in the gateway itself, excluding the wait for the provider. */
+    gatewayMs: z.number(),
+    /** From the upstream request being sent to its response headers. */
+    upstreamMs: z.number().nullable(),
+    /** From arrival to the first body byte sent to the client. */
+    ttftMs: z.number().nullable(),
+    totalMs: z.number(),
+  }),
+});
+
+export type RequestEvent = z.infer<typeof requestEventSchema>;
+export type RequestSurface = RequestEvent['surface'];
+export type RequestOperation = RequestEvent['operation'];

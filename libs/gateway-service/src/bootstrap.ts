@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ConfigFile } from './config/config-file';
+import { GatewayModule } from './gateway.module';
+import type { GatewayEnv } from './gateway-env';
+import { GatewayRuntime } from './gateway-runtime';
+import type { RequestEventSink } from './pipeline/extensions';
+import { registerProxyRoutes } from './transport/proxy-routes';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  runtime: GatewayRuntime;
+  /** e.g. `http://127.0.0.1:8080` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start the gateway: Nest structures the service (modules, health, lifecycle); the proxy routes
+ * are plain Fastify routes in the same server, so the hot path skips Nest's per-request machinery
+ * (docs/adr/0002).
+ */
+export async function startGateway(
+  env: GatewayEnv,
+  config: ConfigFile,
+  extraSinks: readonly RequestEventSink[] = [],
+): Promise<RunningGateway> {
+  const runtime = new GatewayRuntime(env, config, extraSinks);
+  const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, logger: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
+    logger: ['error', 'warn'],
+  });
+  app.enableShutdownHooks();
+  registerProxyRoutes(
+    app.getHttpAdapter().getInstance(),
+    { state: runtime.state, upstream: runtime.upstream, extensions: runtime.extensions },
+    env.BODY_LIMIT_BYTES,
+  );
+  await app.listen(env.PORT, env.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  return {
+    app,
+    runtime,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

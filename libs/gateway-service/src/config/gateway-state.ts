@@ -1,0 +1,119 @@
+import { providerAdapter, type ProviderAdapter, type ProviderApiType } from '@optscale/providers';
+import { hashKey } from '../auth/key-hash';
+import type { ConfigFile, OrganizationConfig } from './config-file';
+
+export interface ProviderConnection {
+  /** Stable id: `<organization id>/<proxy_name>`. */
+  id: string;
+  name: string;
+  proxyName: string;
+  apiType: ProviderApiType;
+  adapter: ProviderAdapter;
+  baseUrl: string;
+  /** Decrypted credential; never logged, never traced. */
+  apiKey: string;
+  apiVersion?: string;
+  active: boolean;
+  /** Models it serves; empty = any model, by prefix only. */
+  models: ReadonlySet<string>;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: 'admin' | 'manager' | 'member';
+  allowedProviders: ReadonlySet<string>;
+}
+
+export interface KeyRecord {
+  id: string;
+  name: string;
+  organization: OrganizationState;
+  user: UserRecord;
+  active: boolean;
+  /** Unix ms, or undefined for no expiry. */
+  expiresAt?: number;
+}
+
+export interface OrganizationState {
+  id: string;
+  name: string;
+  currency: string;
+  providers: ReadonlyMap<string, ProviderConnection>;
+  /** Bare model name → the providers listing it, in config order. */
+  modelIndex: ReadonlyMap<string, readonly ProviderConnection[]>;
+}
+
+/** Everything the hot path needs, in memory: built once per config (re)load, swapped atomically. */
+export interface GatewayState {
+  organizations: ReadonlyMap<string, OrganizationState>;
+  keysByHash: ReadonlyMap<string, KeyRecord>;
+  /** Unix seconds of the load (the `created` of listed models). */
+  loadedAt: number;
+}
+
+export function buildGatewayState(config: ConfigFile, now = Date.now()): GatewayState {
+  const organizations = new Map<string, OrganizationState>();
+  const keysByHash = new Map<string, KeyRecord>();
+  for (const orgConfig of config.organizations) {
+    if (organizations.has(orgConfig.id)) throw new Error(`duplicate organization id ${orgConfig.id}`);
+    const org = buildOrganization(orgConfig);
+    organizations.set(org.id, org);
+    for (const userConfig of orgConfig.users) {
+      for (const p of userConfig.allowed_providers) {
+        if (!org.providers.has(p)) {
+          throw new Error(`user ${userConfig.email} in ${org.id}: allowed provider "${p}" is not configured`);
+        }
+      }
+      const user: UserRecord = {
+        id: `${org.id}/${userConfig.email}`,
+        email: userConfig.email,
+        role: userConfig.role,
+        allowedProviders: new Set(userConfig.allowed_providers),
+      };
+      for (const keyConfig of userConfig.keys) {
+        const hash = keyConfig.hash ?? hashKey(keyConfig.value ?? '');
+        if (keysByHash.has(hash)) throw new Error(`key "${keyConfig.name}" of ${user.email} is configured twice`);
+        const record: KeyRecord = {
+          id: `key_${hash.slice(7, 23)}`,
+          name: keyConfig.name,
+          organization: org,
+          user,
+          active: keyConfig.active,
+        };
+        if (keyConfig.expires_at !== undefined) record.expiresAt = Date.parse(keyConfig.expires_at);
+        keysByHash.set(hash, record);
+      }
+    }
+  }
+  return { organizations, keysByHash, loadedAt: Math.floor(now / 1000) };
+}
+
+function buildOrganization(config: OrganizationConfig): OrganizationState {
+  const providers = new Map<string, ProviderConnection>();
+  const modelIndex = new Map<string, ProviderConnection[]>();
+  for (const p of config.providers) {
+    if (providers.has(p.proxy_name)) {
+      throw new Error(`organization ${config.id}: proxy_name "${p.proxy_name}" is used twice`);
+    }
+    const connection: ProviderConnection = {
+      id: `${config.id}/${p.proxy_name}`,
+      name: p.name,
+      proxyName: p.proxy_name,
+      apiType: p.api_type,
+      adapter: providerAdapter(p.api_type),
+      baseUrl: p.base_url.replace(/\/+$/, ''),
+      apiKey: p.api_key,
+      active: p.status === 'active',
+      models: new Set(p.models),
+    };
+    if (p.api_version !== undefined) connection.apiVersion = p.api_version;
+    providers.set(p.proxy_name, connection);
+    for (const model of p.models) {
+      const list = modelIndex.get(model) ?? [];
+      list.push(connection);
+      modelIndex.set(model, list);
+    }
+  }
+  return { id: config.id, name: config.name, currency: config.currency, providers, modelIndex };
+}

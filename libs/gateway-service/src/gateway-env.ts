@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The gateway's environment, parsed once at boot. A bad value fails the start with the variable's
+ * name, never its value.
+ */
+export const gatewayEnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The declarative config file (organizations, providers, users, keys). Unset: a demo organization. */
+  OPTSCALE_CONFIG: z.string().optional(),
+  /** Where the embedded default keeps its data (the demo key, the request log). */
+  OPTSCALE_DATA_DIR: z.string().default('./.optscale'),
+  /** Largest accepted request body. Anthropic's own limit is 32 MB. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Time to the provider's response headers; non-streaming generations can take minutes. */
+  UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
+  /** Longest silence inside a provider's response body. */
+  UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  UPSTREAM_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().positive().default(128),
+  /** Write the request log to <data dir>/requests.ndjson. */
+  OPTSCALE_REQUEST_LOG: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+});
+
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
+
+/** Parse the environment; `NAME_FILE` supplies `NAME` from a file (mounted secrets). */
+export function parseGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const [name, value] of Object.entries(env)) {
+    if (name.endsWith('_FILE') && value) {
+      const target = name.slice(0, -5);
+      if (resolved[target] === undefined) resolved[target] = readFileSync(value, 'utf8').trim();
+    }
+  }
+  const result = gatewayEnvSchema.safeParse(resolved);
+  if (!result.success) {
+    const names = [...new Set(result.error.issues.map((i) => i.path.join('.')))];
+    throw new Error(`invalid environment: ${names.join(', ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,52 @@
+import type { ChatRequest, ChatResponse, StreamEvent } from '@optscale/protocol';
+import type { RequestEvent } from '@optscale/contracts';
+import type { OrganizationState, UserRecord } from '../config/gateway-state';
+import type { ResolvedModel } from '../routing/resolve-model';
+import type { RequestContext } from './request-context';
+
+/**
+ * The plug points of the request pipeline. The stages run in this order for every inference call:
+ *
+ *   authenticate → pre-call policies → route → call → translate → post-call policies → record
+ *
+ * Transport code never changes when a stage gains behaviour: routing rules replace `router`,
+ * guardrails and budgets add policies, telemetry adds sinks.
+ */
+export interface PipelineExtensions {
+  preCall: readonly PreCallPolicy[];
+  router: ModelRouter;
+  postCall: readonly PostCallPolicy[];
+  sink: RequestEventSink;
+}
+
+/**
+ * Runs before the provider call on the canonical request. May rewrite it (redaction) or throw a
+ * GatewayError to refuse it. A policy that applies to a request turns byte forwarding off for it,
+ * since the request must be decoded to be inspected.
+ */
+export interface PreCallPolicy {
+  readonly name: string;
+  appliesTo(ctx: RequestContext): boolean;
+  apply(ctx: RequestContext, request: ChatRequest): void | Promise<void>;
+}
+
+/**
+ * Runs on the answer before it reaches the client: whole responses, or stream events one at a time
+ * (returning the events to pass on, possibly none while it buffers).
+ */
+export interface PostCallPolicy {
+  readonly name: string;
+  appliesTo(ctx: RequestContext): boolean;
+  onResponse?(ctx: RequestContext, response: ChatResponse): void | Promise<void>;
+  onStreamEvent?(ctx: RequestContext, event: StreamEvent): StreamEvent[];
+}
+
+/** Picks where a request goes. The default serves the model from the provider that lists it. */
+export interface ModelRouter {
+  route(ctx: RequestContext, org: OrganizationState, user: UserRecord, model: string): ResolvedModel;
+}
+
+/** Receives one event per request. Must not block: sinks batch and ship asynchronously. */
+export interface RequestEventSink {
+  emit(event: RequestEvent): void;
+}

@@ -1,0 +1,41 @@
+/**
+ * The gateway's own failures, by kind. Each surface maps a kind to its dialect's status and error
+ * envelope once, at the edge (transport/client-codecs.ts).
+ */
+export type GatewayErrorKind =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'request_too_large'
+  | 'rate_limit'
+  | 'upstream_unavailable'
+  | 'timeout'
+  | 'internal';
+
+const STATUS: Record<GatewayErrorKind, number> = {
+  invalid_request: 400,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  request_too_large: 413,
+  rate_limit: 429,
+  upstream_unavailable: 502,
+  timeout: 504,
+  internal: 500,
+};
+
+export class GatewayError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly kind: GatewayErrorKind,
+    message: string,
+    readonly param: string | null = null,
+    /** Extra response headers, e.g. `retry-after`. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = STATUS[kind];
+  }
+}

@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { ZERO_USAGE, type Usage } from '@optscale/protocol';
+import type { RequestOperation, RequestSurface } from '@optscale/contracts';
+import type { KeyRecord, ProviderConnection } from '../config/gateway-state';
+
+/** Monotonic milliseconds. */
+export const clock = (): number => performance.now();
+
+/**
+ * Everything known about one request as it moves through the stages. Stages fill it in; the record
+ * stage turns it into the request event.
+ */
+export class RequestContext {
+  readonly startedAt = clock();
+  readonly startedAtMs = Date.now();
+  /** Aborted when the client disconnects: cancels the upstream call. */
+  readonly abort = new AbortController();
+
+  key?: KeyRecord;
+  clientModel?: string;
+  provider?: ProviderConnection;
+  upstreamModel?: string;
+  stream = false;
+  passthrough = false;
+  status = 200;
+  errorKind?: string;
+  errorMessage?: string;
+  usage: Usage = { ...ZERO_USAGE };
+
+  /** When the upstream request was dispatched / its headers arrived / the first byte went out. */
+  upstreamSentAt?: number;
+  upstreamHeadersAt?: number;
+  firstByteAt?: number;
+  finishedAt?: number;
+
+  constructor(
+    readonly requestId: string,
+    readonly surface: RequestSurface,
+    readonly operation: RequestOperation,
+    readonly organizationId: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {}
+
+  header(name: string): string | undefined {
+    const v = this.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  /** Time spent in the gateway so far, excluding the wait for the provider's response headers. */
+  gatewayMs(now = clock()): number {
+    const waited =
+      this.upstreamSentAt !== undefined ? (this.upstreamHeadersAt ?? now) - this.upstreamSentAt : 0;
+    return now - this.startedAt - waited;
+  }
+}

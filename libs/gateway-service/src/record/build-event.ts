@@ -1,0 +1,42 @@
+import type { RequestEvent } from '@optscale/contracts';
+import { clock, type RequestContext } from '../pipeline/request-context';
+import { detectClient } from './client-detect';
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** The record stage: the request event for a finished request. */
+export function buildRequestEvent(ctx: RequestContext): RequestEvent {
+  const end = ctx.finishedAt ?? clock();
+  const userAgent = ctx.header('user-agent') ?? null;
+  return {
+    requestId: ctx.requestId,
+    organizationId: ctx.organizationId,
+    keyId: ctx.key?.id ?? null,
+    userId: ctx.key?.user.id ?? null,
+    provider: ctx.provider?.proxyName ?? null,
+    model: ctx.upstreamModel ?? null,
+    clientModel: ctx.clientModel ?? null,
+    surface: ctx.surface,
+    operation: ctx.operation,
+    client: detectClient(userAgent ?? undefined),
+    userAgent,
+    sessionId:
+      ctx.header('x-claude-code-session-id') ?? ctx.header('x-session-id') ?? ctx.header('x-session-affinity') ?? null,
+    stream: ctx.stream,
+    passthrough: ctx.passthrough,
+    status: ctx.status,
+    errorType: ctx.errorKind ?? null,
+    errorMessage: ctx.errorMessage ?? null,
+    usage: { ...ctx.usage },
+    timings: {
+      startedAt: ctx.startedAtMs,
+      gatewayMs: round(ctx.gatewayMs(end)),
+      upstreamMs:
+        ctx.upstreamSentAt !== undefined && ctx.upstreamHeadersAt !== undefined
+          ? round(ctx.upstreamHeadersAt - ctx.upstreamSentAt)
+          : null,
+      ttftMs: ctx.firstByteAt !== undefined ? round(ctx.firstByteAt - ctx.startedAt) : null,
+      totalMs: round(end - ctx.startedAt),
+    },
+  };
+}
