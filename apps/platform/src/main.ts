@@ -15,12 +15,14 @@ async function main(): Promise<void> {
   const env = parseGatewayEnv();
   let config: ConfigFile;
   let banner: string;
+  let demoKey: string | undefined;
   if (env.OPTSCALE_CONFIG) {
     config = loadConfigFile(env.OPTSCALE_CONFIG);
     banner = `Loaded ${env.OPTSCALE_CONFIG}: ${config.organizations.length} organization(s).`;
   } else {
     const demo = demoInstallation(env.OPTSCALE_DATA_DIR);
     config = demo.config;
+    demoKey = demo.key;
     banner = demo.created
       ? `Created a demo organization. Its key is shown once here and kept in ${demo.file}:\n\n  ${demo.key}\n`
       : `Demo organization (key in ${demo.file}).`;
@@ -28,7 +30,6 @@ async function main(): Promise<void> {
   const gateway = await startGateway(env, config);
   const lines = [`OptScale AI gateway listening on ${gateway.url}`, banner];
   for (const org of config.organizations) {
-    const demoKey = env.OPTSCALE_CONFIG ? undefined : demoInstallation(env.OPTSCALE_DATA_DIR).key;
     lines.push(`Organization "${org.name}" (${org.id}):`, connectionHelp(gateway.url, org.id, demoKey), '');
   }
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,2 +1,5 @@
 export * from './canonical/model';
 export * from './sse/sse-parser';
+export * from './errors';
+export * from './anthropic';
+export * from './openai-chat';

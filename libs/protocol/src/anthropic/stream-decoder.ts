@@ -138,7 +138,7 @@ export function createAnthropicStreamDecoder(ctx: TranslateContext): StreamDecod
         done = true;
         return [{ type: 'error', error: { status: 502, message: 'Malformed upstream stream event', type: 'api_error' } }];
       }
-      const name = text(parsed.type) ?? chunk.event;
+      const name = text(parsed.type) ?? chunk.event ?? '';
       const index = typeof parsed.index === 'number' ? parsed.index : -1;
       switch (name) {
         case 'message_start':

@@ -46,7 +46,13 @@ type Queued =
 
 /** A tool call's arguments are a finished JSON object (checked only when something waits on it). */
 function complete(args: string): boolean {
-  return args.trimEnd().endsWith('}') && isObject(tryParseJson(args));
+  for (let i = args.length - 1; i >= 0; i--) {
+    const c = args.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    // Cheap test first: only text ending in `}` can be a whole object.
+    return c === 0x7d && isObject(tryParseJson(args));
+  }
+  return false;
 }
 
 /**
@@ -151,20 +157,30 @@ export function createAnthropicStreamEncoder(
     return open?.kind === 'tool' && !complete(open.tool.sent);
   }
 
+  /** A delta on the block just opened (blocks are sequential: it is always the last one). */
+  function delta(body: JsonObject): string {
+    return emit('content_block_delta', { index: nextBlock - 1, delta: body });
+  }
+
   /** Emit one held or fresh content event; the caller made sure nothing blocks it. */
   function write(item: Queued): string {
     switch (item.type) {
-      case 'text':
-        return ensureBlock('text') + emit('content_block_delta', { index: nextBlock - 1, delta: { type: 'text_delta', text: item.text } });
-      case 'reasoning':
-        return ensureBlock('thinking') + emit('content_block_delta', { index: nextBlock - 1, delta: { type: 'thinking_delta', thinking: item.text } });
-      case 'reasoning_signature':
-        return (
-          ensureBlock('thinking') +
-          emit('content_block_delta', { index: nextBlock - 1, delta: { type: 'signature_delta', signature: item.signature } })
-        );
-      case 'redacted_reasoning':
-        return closeOpen() + startBlock({ type: 'redacted_thinking', data: item.data }) + emit('content_block_stop', { index: nextBlock - 1 });
+      case 'text': {
+        const out = ensureBlock('text');
+        return out + delta({ type: 'text_delta', text: item.text });
+      }
+      case 'reasoning': {
+        const out = ensureBlock('thinking');
+        return out + delta({ type: 'thinking_delta', thinking: item.text });
+      }
+      case 'reasoning_signature': {
+        const out = ensureBlock('thinking');
+        return out + delta({ type: 'signature_delta', signature: item.signature });
+      }
+      case 'redacted_reasoning': {
+        const out = closeOpen() + startBlock({ type: 'redacted_thinking', data: item.data });
+        return out + emit('content_block_stop', { index: nextBlock - 1 });
+      }
       case 'tool':
         return openTool(item.tool);
     }
@@ -244,7 +260,9 @@ export function createAnthropicStreamEncoder(
     return emit('error', { error: { type, message: error.message } });
   }
 
-  function content(event: StreamEvent): string {
+  type ContentEvent = Exclude<StreamEvent, { type: 'start' | 'usage' | 'finish' | 'error' }>;
+
+  function content(event: ContentEvent): string {
     switch (event.type) {
       case 'text':
         return event.text === '' ? '' : offer({ type: 'text', text: event.text });
@@ -258,8 +276,6 @@ export function createAnthropicStreamEncoder(
         return toolStart(event.index, event.id, event.name);
       case 'tool_call_delta':
         return toolDelta(event.index, event.arguments);
-      default:
-        return '';
     }
   }
 
@@ -283,7 +299,12 @@ export function createAnthropicStreamEncoder(
         }
         case 'error':
           return errorEvent(event.error);
-        default:
+        case 'text':
+        case 'reasoning':
+        case 'reasoning_signature':
+        case 'redacted_reasoning':
+        case 'tool_call_start':
+        case 'tool_call_delta':
           // Content after the finish is dropped (WIRE-FORMATS 5.4 step 6).
           return finished ? '' : ensureStarted() + content(event);
       }

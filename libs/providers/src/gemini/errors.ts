@@ -65,7 +65,11 @@ function readErrorEnvelope(parsed: unknown): GeminiErrorFields | undefined {
 
 function httpStatus(fields: GeminiErrorFields, fallback: number): number {
   if (fields.reason !== undefined && AUTH_REASONS.has(fields.reason)) return 401;
-  return fields.status ?? (fields.rpcStatus !== undefined ? HTTP_BY_RPC_STATUS.get(fields.rpcStatus) : undefined) ?? fallback;
+  return (
+    fields.status ??
+    (fields.rpcStatus !== undefined ? HTTP_BY_RPC_STATUS.get(fields.rpcStatus) : undefined) ??
+    fallback
+  );
 }
 
 function headerValue(headers: Record<string, string>, name: string): string | undefined {
@@ -83,7 +87,9 @@ export function parseError(status: number, headers: Record<string, string>, body
   const fields = readErrorEnvelope(tryParseJson(body));
   const text = body.trim();
   const error: UpstreamError = {
-    status: fields ? httpStatus({ ...fields, status: status >= 400 ? status : fields.status }, status) : status,
+    status: fields
+      ? httpStatus({ ...fields, status: status >= 400 ? status : fields.status }, status)
+      : status,
     message:
       fields?.message ??
       (text.length > 0 ? text.slice(0, MAX_MESSAGE_LENGTH) : `Gemini returned HTTP ${status}`),

@@ -136,6 +136,7 @@ function responseFormatConfig(format: ResponseFormat | undefined): JsonObject {
 export function toThinkingConfig(reasoning: ReasoningConfig | undefined): JsonObject | undefined {
   if (!reasoning) return undefined;
   if (!reasoning.enabled) return { thinkingBudget: 0 };
-  const budget = reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : DYNAMIC_BUDGET);
+  const budget =
+    reasoning.budgetTokens ?? (reasoning.effort ? EFFORT_BUDGET[reasoning.effort] : DYNAMIC_BUDGET);
   return budget === 0 ? { thinkingBudget: 0 } : { thinkingBudget: budget, includeThoughts: true };
 }

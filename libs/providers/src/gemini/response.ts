@@ -46,8 +46,7 @@ export function parseChatResponse(body: unknown, ctx: TranslateContext): ChatRes
     }
   }
 
-  const blocked =
-    content.length === 0 && asString(asRecord(root.promptFeedback)?.blockReason) !== undefined;
+  const blocked = content.length === 0 && asString(asRecord(root.promptFeedback)?.blockReason) !== undefined;
   return {
     id: asString(root.responseId) ?? ctx.newId('gen_'),
     model: asString(root.modelVersion) ?? ctx.clientModel,

@@ -89,7 +89,9 @@ export function createStreamDecoder(ctx: TranslateContext): StreamDecoder<Framed
       out.push({
         type: 'finish',
         reason:
-          finishReason === undefined ? BLOCKED_PROMPT_FINISH : geminiFinishReason(finishReason, toolIndex > 0),
+          finishReason === undefined
+            ? BLOCKED_PROMPT_FINISH
+            : geminiFinishReason(finishReason, toolIndex > 0),
       });
     }
     return out;

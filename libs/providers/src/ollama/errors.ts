@@ -30,7 +30,9 @@ export function parseError(status: number, headers: Record<string, string>, body
   const text = body.trim();
   const error: UpstreamError = {
     status,
-    message: parsed?.message ?? (text.length > 0 ? text.slice(0, MAX_MESSAGE_LENGTH) : `Ollama returned HTTP ${status}`),
+    message:
+      parsed?.message ??
+      (text.length > 0 ? text.slice(0, MAX_MESSAGE_LENGTH) : `Ollama returned HTTP ${status}`),
     body,
   };
   if (parsed?.type !== undefined) error.type = parsed.type;
@@ -48,5 +50,7 @@ export function ollamaStreamError(line: JsonObject): StreamError | undefined {
   if (!parsed) return undefined;
   const declared = asNumber(line.status_code) ?? asNumber(line.status) ?? asNumber(line.code);
   const status = declared !== undefined && declared >= 400 && declared < 600 ? declared : 500;
-  return parsed.type !== undefined ? { status, message: parsed.message, type: parsed.type } : { status, message: parsed.message };
+  return parsed.type !== undefined
+    ? { status, message: parsed.message, type: parsed.type }
+    : { status, message: parsed.message };
 }

@@ -48,7 +48,8 @@ export function toOllamaMessages(req: Pick<ChatRequest, 'system' | 'messages'>):
           if (part.type === 'tool_result') out.push(toolMessage(part, toolNames));
         }
         const body = collect(message);
-        if (body.texts.length > 0 || body.images.length > 0) out.push(withBody({ role: 'user', content: '' }, body));
+        if (body.texts.length > 0 || body.images.length > 0)
+          out.push(withBody({ role: 'user', content: '' }, body));
         break;
       }
       case 'assistant': {

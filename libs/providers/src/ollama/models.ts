@@ -4,7 +4,11 @@ import { asArray, asRecord, asString } from './json';
 
 /** `GET {base}/api/tags`: the models pulled on this server. */
 export function buildListModelsRequest(target: Omit<UpstreamTarget, 'model'>): UpstreamRequest {
-  return { method: 'GET', url: `${ollamaBaseUrl(target.baseUrl)}/api/tags`, headers: ollamaHeaders(target.apiKey, false) };
+  return {
+    method: 'GET',
+    url: `${ollamaBaseUrl(target.baseUrl)}/api/tags`,
+    headers: ollamaHeaders(target.apiKey, false),
+  };
 }
 
 /** `models[].name` (e.g. `qwen3:8b`); `created` from `modified_at`, the closest date Ollama has. */
@@ -15,7 +19,9 @@ export function parseListModels(body: unknown): ProviderModel[] {
     const name = asString(model?.name) ?? asString(model?.model);
     if (name === undefined || name.length === 0) continue;
     const modifiedAt = Date.parse(asString(model?.modified_at) ?? '');
-    models.push(Number.isNaN(modifiedAt) ? { id: name } : { id: name, created: Math.floor(modifiedAt / 1000) });
+    models.push(
+      Number.isNaN(modifiedAt) ? { id: name } : { id: name, created: Math.floor(modifiedAt / 1000) },
+    );
   }
   return models;
 }

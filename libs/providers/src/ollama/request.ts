@@ -68,7 +68,9 @@ export function toOllamaTools(
     type: 'function',
     function: {
       name: tool.name,
-      ...(tool.description !== undefined && tool.description.length > 0 ? { description: tool.description } : {}),
+      ...(tool.description !== undefined && tool.description.length > 0
+        ? { description: tool.description }
+        : {}),
       parameters: tool.parameters,
     },
   }));

@@ -55,7 +55,8 @@ export function createStreamDecoder(ctx: TranslateContext): StreamDecoder<Framed
       const data = chunk.data.trim();
       if (data.length === 0) return [];
       const line = asRecord(tryParseJson(data));
-      if (!line) return fail({ status: 502, message: `Ollama sent an unreadable stream line: ${data.slice(0, 200)}` });
+      if (!line)
+        return fail({ status: 502, message: `Ollama sent an unreadable stream line: ${data.slice(0, 200)}` });
       const error = ollamaStreamError(line);
       if (error) return fail(error);
       return onLine(line);
