@@ -23,9 +23,11 @@ const common = {
   rootDir: __dirname,
 };
 module.exports = {
+  // Hooks start and stop real servers and CLIs; unit tests finish far below this.
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.e2e-spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.e2e-spec.ts'] },
   ],
 };

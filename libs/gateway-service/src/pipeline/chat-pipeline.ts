@@ -15,6 +15,8 @@ import type { PipelineExtensions } from './extensions';
 import { GatewayError } from './gateway-error';
 import { JSON_HEADERS, SSE_HEADERS, type Outcome } from './outcome';
 import { upstreamErrorOutcome } from './upstream-error';
+import { toolNameRestorer } from './tool-names';
+import { sessionFromBody } from '../record/session-id';
 import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
 import { callUpstream, forwardedBody } from './call-stage';
@@ -46,6 +48,7 @@ export class ChatPipeline {
     const clientModel = requireModel(body);
     ctx.clientModel = clientModel;
     ctx.stream = body['stream'] === true;
+    ctx.bodySessionId = sessionFromBody(body);
 
     const route = this.deps.extensions.router.route(ctx, org, key.user, clientModel);
     ctx.provider = route.provider;
@@ -130,8 +133,10 @@ export class ChatPipeline {
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, false);
     ctx.status = 200;
     const postCall = this.deps.extensions.postCall.filter((p) => p.appliesTo(ctx));
+    const names = toolNameRestorer(provider, request);
     if (!request.stream) {
-      const response = provider.adapter.parseChatResponse(await upstream.body.json(), tctx);
+      const parsed = provider.adapter.parseChatResponse(await upstream.body.json(), tctx);
+      const response = names ? names.response(parsed) : parsed;
       for (const policy of postCall) await policy.onResponse?.(ctx, response);
       ctx.usage = response.usage;
       return {
@@ -147,7 +152,7 @@ export class ChatPipeline {
       kind: 'stream',
       status: 200,
       headers: { ...SSE_HEADERS },
-      chunks: this.reframe(ctx, upstream, reader, encoder, postCall),
+      chunks: this.reframe(ctx, upstream, reader, encoder, postCall, names?.event),
     };
   }
 
@@ -158,10 +163,12 @@ export class ChatPipeline {
     reader: UpstreamEventReader,
     encoder: StreamEncoder,
     postCall: PipelineExtensions['postCall'],
+    restoreNames: ((e: StreamEvent) => StreamEvent) | undefined,
   ): AsyncGenerator<string> {
     const emit = (events: StreamEvent[]): string => {
       let out = '';
-      for (const event of events) {
+      for (const upstreamEvent of events) {
+        const event = restoreNames ? restoreNames(upstreamEvent) : upstreamEvent;
         for (const e of applyStreamPolicies(ctx, postCall, event)) {
           if (e.type === 'usage') ctx.usage = mergeUsage(ctx.usage, e.usage);
           else if (e.type === 'start') ctx.usage = mergeUsage(ctx.usage, e.usage);

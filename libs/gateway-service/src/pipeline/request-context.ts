@@ -18,6 +18,8 @@ export class RequestContext {
 
   key?: KeyRecord;
   clientModel?: string;
+  /** A session id found in the body (Claude Code's metadata.user_id) when no header named one. */
+  bodySessionId?: string;
   provider?: ProviderConnection;
   upstreamModel?: string;
   stream = false;

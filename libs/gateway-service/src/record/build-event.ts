@@ -1,6 +1,7 @@
 import type { RequestEvent } from '@optscale/contracts';
 import { clock, type RequestContext } from '../pipeline/request-context';
 import { detectClient } from './client-detect';
+import { sessionFromHeaders } from './session-id';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
@@ -20,8 +21,7 @@ export function buildRequestEvent(ctx: RequestContext): RequestEvent {
     operation: ctx.operation,
     client: detectClient(userAgent ?? undefined),
     userAgent,
-    sessionId:
-      ctx.header('x-claude-code-session-id') ?? ctx.header('x-session-id') ?? ctx.header('x-session-affinity') ?? null,
+    sessionId: sessionFromHeaders((name) => ctx.header(name)) ?? ctx.bodySessionId ?? null,
     stream: ctx.stream,
     passthrough: ctx.passthrough,
     status: ctx.status,

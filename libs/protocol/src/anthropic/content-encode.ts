@@ -109,10 +109,13 @@ function encodeToolResult(part: ToolResultPart, ids: ToolIdMap): JsonObject {
     const block = encodePart(item, ids);
     if (block) content.push(block);
   }
+  // A single plain text block is sent in the string form (as clients write it).
+  const only = content.length === 1 ? content[0] : undefined;
+  const body = only && only.type === 'text' && only.cache_control === undefined ? only.text : content;
   return {
     type: 'tool_result',
     tool_use_id: ids.map(part.toolCallId),
-    ...(content.length > 0 ? { content } : {}),
+    ...(content.length > 0 ? { content: body } : {}),
     ...(part.isError ? { is_error: true } : {}),
     ...encodeCacheControl(part.cacheControl),
   };

@@ -28,3 +28,4 @@ export {
   type AnthropicUsage,
 } from './usage';
 export { sanitizeToolId as sanitizeAnthropicToolId, ToolIdMap as AnthropicToolIdMap } from './tool-ids';
+export { anthropicStreamViolations } from './stream-grammar';

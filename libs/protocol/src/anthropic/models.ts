@@ -37,7 +37,8 @@ export function encodeAnthropicModelList(
   models: AnthropicModelInfo[],
   query: AnthropicModelListQuery,
 ): AnthropicModelList {
-  const wanted = query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_LIMIT;
+  const wanted =
+    query.limit !== undefined && Number.isFinite(query.limit) ? Math.floor(query.limit) : DEFAULT_LIMIT;
   const limit = Math.min(MAX_LIMIT, Math.max(1, wanted));
   let page: AnthropicModelInfo[];
   let hasMore: boolean;
@@ -47,7 +48,10 @@ export function encodeAnthropicModelList(
     page = models.slice(start, start + limit);
     hasMore = start + limit < models.length;
   } else if (query.beforeId !== undefined) {
-    const end = Math.max(0, models.findIndex((m) => m.id === query.beforeId));
+    const end = Math.max(
+      0,
+      models.findIndex((m) => m.id === query.beforeId),
+    );
     const start = Math.max(0, end - limit);
     page = models.slice(start, end);
     hasMore = start > 0;

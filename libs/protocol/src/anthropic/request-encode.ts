@@ -1,10 +1,4 @@
-import type {
-  ChatRequest,
-  Message,
-  ReasoningEffort,
-  TextPart,
-  ToolDefinition,
-} from '../canonical/model';
+import type { ChatRequest, Message, ReasoningEffort, TextPart, ToolDefinition } from '../canonical/model';
 import { encodePart } from './content-encode';
 import { encodeCacheControl, isObject, type JsonObject } from './json';
 import { ToolIdMap } from './tool-ids';

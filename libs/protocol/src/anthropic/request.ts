@@ -54,10 +54,7 @@ export interface DecodeAnthropicRequestOptions {
  * Unknown top-level fields, and server tools (`tools[]` entries with a versioned `type`), are kept in
  * `passthrough` (dialect `anthropic`): server tools as `passthrough.fields.tools`.
  */
-export function decodeAnthropicRequest(
-  body: unknown,
-  opts: DecodeAnthropicRequestOptions = {},
-): ChatRequest {
+export function decodeAnthropicRequest(body: unknown, opts: DecodeAnthropicRequestOptions = {}): ChatRequest {
   if (!isObject(body)) fail(null, 'Request body must be a JSON object');
   const model = requireString(body.model, 'model');
   if (model === '') fail('model', 'model: must not be empty');

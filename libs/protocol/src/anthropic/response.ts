@@ -1,9 +1,4 @@
-import {
-  mergeUsage,
-  ZERO_USAGE,
-  type ChatResponse,
-  type TranslateContext,
-} from '../canonical/model';
+import { mergeUsage, ZERO_USAGE, type ChatResponse, type TranslateContext } from '../canonical/model';
 import { toolInput } from './content-encode';
 import { isObject, text, type JsonObject } from './json';
 import { sanitizeToolId } from './tool-ids';
@@ -70,10 +65,7 @@ export function decodeAnthropicResponse(body: unknown, ctx: TranslateContext): C
  * `msg_` id, the client's model name, reasoning as thinking (signature `""` when unknown), text only
  * when non-empty, tool calls as tool_use with parsed input, all four usage fields.
  */
-export function encodeAnthropicResponse(
-  res: ChatResponse,
-  ctx: TranslateContext,
-): Record<string, unknown> {
+export function encodeAnthropicResponse(res: ChatResponse, ctx: TranslateContext): Record<string, unknown> {
   const content: JsonObject[] = [];
   let hadToolCalls = false;
   let hadText = false;

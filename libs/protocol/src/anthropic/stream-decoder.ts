@@ -1,15 +1,12 @@
-import type {
-  StreamDecoder,
-  StreamEvent,
-  TranslateContext,
-} from '../canonical/model';
+import type { StreamDecoder, StreamEvent, TranslateContext } from '../canonical/model';
 import type { SseEvent } from '../sse/sse-parser';
 import { anthropicErrorStatus } from './errors';
 import { isObject, text, tryParseJson, type JsonObject } from './json';
 import { decodeAnthropicUsage, decodeStopReason } from './usage';
 
 /** What an open upstream block is, by its Anthropic index. */
-type BlockKind = { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number } | { kind: 'other' };
+type BlockKind =
+  { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number } | { kind: 'other' };
 
 /**
  * Anthropic Messages SSE → canonical events. Tool-use blocks are numbered 0, 1, … in order of
@@ -61,7 +58,12 @@ export function createAnthropicStreamDecoder(ctx: TranslateContext): StreamDecod
         toolIndex += 1;
         blocks.set(index, { kind: 'tool', toolIndex });
         const out: StreamEvent[] = [
-          { type: 'tool_call_start', index: toolIndex, id: text(block.id) ?? '', name: text(block.name) ?? '' },
+          {
+            type: 'tool_call_start',
+            index: toolIndex,
+            id: text(block.id) ?? '',
+            name: text(block.name) ?? '',
+          },
         ];
         // Fake streams may put the whole input on the start block.
         if (isObject(block.input) && Object.keys(block.input).length > 0) {
@@ -88,7 +90,9 @@ export function createAnthropicStreamDecoder(ctx: TranslateContext): StreamDecod
       }
       case 'signature_delta': {
         const signature = text(delta.signature) ?? '';
-        return signature !== '' && block?.kind !== 'other' ? [{ type: 'reasoning_signature', signature }] : [];
+        return signature !== '' && block?.kind !== 'other'
+          ? [{ type: 'reasoning_signature', signature }]
+          : [];
       }
       case 'input_json_delta': {
         const fragment = text(delta.partial_json) ?? '';
@@ -136,7 +140,12 @@ export function createAnthropicStreamDecoder(ctx: TranslateContext): StreamDecod
       if (!isObject(parsed)) {
         if (chunk.event === 'ping') return [];
         done = true;
-        return [{ type: 'error', error: { status: 502, message: 'Malformed upstream stream event', type: 'api_error' } }];
+        return [
+          {
+            type: 'error',
+            error: { status: 502, message: 'Malformed upstream stream event', type: 'api_error' },
+          },
+        ];
       }
       const name = text(parsed.type) ?? chunk.event ?? '';
       const index = typeof parsed.index === 'number' ? parsed.index : -1;
@@ -144,7 +153,10 @@ export function createAnthropicStreamDecoder(ctx: TranslateContext): StreamDecod
         case 'message_start':
           return start(isObject(parsed.message) ? parsed.message : undefined);
         case 'content_block_start':
-          return [...start(undefined), ...(isObject(parsed.content_block) ? blockStart(index, parsed.content_block) : [])];
+          return [
+            ...start(undefined),
+            ...(isObject(parsed.content_block) ? blockStart(index, parsed.content_block) : []),
+          ];
         case 'content_block_delta':
           return [...start(undefined), ...(isObject(parsed.delta) ? blockDelta(index, parsed.delta) : [])];
         case 'message_delta':

@@ -136,7 +136,10 @@ export function createAnthropicStreamEncoder(
 
   function argsDelta(tool: ToolState, fragment: string, index: number): string {
     tool.sent += fragment;
-    return emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: fragment } });
+    return emit('content_block_delta', {
+      index,
+      delta: { type: 'input_json_delta', partial_json: fragment },
+    });
   }
 
   function openTool(tool: ToolState): string {
@@ -269,7 +272,9 @@ export function createAnthropicStreamEncoder(
       case 'reasoning':
         return event.text === '' ? '' : offer({ type: 'reasoning', text: event.text });
       case 'reasoning_signature':
-        return event.signature === '' ? '' : offer({ type: 'reasoning_signature', signature: event.signature });
+        return event.signature === ''
+          ? ''
+          : offer({ type: 'reasoning_signature', signature: event.signature });
       case 'redacted_reasoning':
         return offer({ type: 'redacted_reasoning', data: event.data });
       case 'tool_call_start':
@@ -316,7 +321,10 @@ export function createAnthropicStreamEncoder(
       const final = inputKnown ? usage : { ...usage, inputTokens: opts.inputTokensEstimate ?? 0 };
       const stopReason = encodeStopReason(finishReason, hadToolCalls, stopSequence);
       out += emit('message_delta', {
-        delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? (stopSequence ?? null) : null },
+        delta: {
+          stop_reason: stopReason,
+          stop_sequence: stopReason === 'stop_sequence' ? (stopSequence ?? null) : null,
+        },
         usage: encodeAnthropicUsage(final),
       });
       return out + emit('message_stop', {});

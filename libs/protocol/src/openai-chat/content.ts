@@ -1,10 +1,4 @@
-import type {
-  ContentPart,
-  DocumentPart,
-  ImagePart,
-  OpaquePart,
-  TextPart,
-} from '../canonical/model';
+import type { ContentPart, DocumentPart, ImagePart, OpaquePart, TextPart } from '../canonical/model';
 import { ProtocolError } from '../errors';
 import { isObject, str } from './json';
 import type { JsonObject } from './json';
@@ -29,13 +23,16 @@ function decodeImagePart(part: JsonObject, path: string): ImagePart {
   const raw = part.image_url;
   // Some clients send `image_url` as a bare string instead of `{url}`.
   const image = typeof raw === 'string' ? { url: raw } : raw;
-  if (!isObject(image)) throw new ProtocolError(`Invalid '${path}.image_url': expected an object.`, `${path}.image_url`);
+  if (!isObject(image))
+    throw new ProtocolError(`Invalid '${path}.image_url': expected an object.`, `${path}.image_url`);
   const url = str(image, 'url');
   if (url === undefined) throw new ProtocolError(`Missing '${path}.image_url.url'.`, `${path}.image_url.url`);
   const parsed = parseDataUrl(url);
   const result: ImagePart = {
     type: 'image',
-    source: parsed ? { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data } : { kind: 'url', url },
+    source: parsed
+      ? { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data }
+      : { kind: 'url', url },
   };
   const detail = str(image, 'detail');
   if (detail !== undefined) result.detail = detail;
@@ -77,7 +74,8 @@ export function decodeContentPart(part: unknown, path: string): ContentPart {
   switch (type) {
     case 'text': {
       const text = part.text;
-      if (typeof text !== 'string') throw new ProtocolError(`Invalid '${path}.text': expected a string.`, `${path}.text`);
+      if (typeof text !== 'string')
+        throw new ProtocolError(`Invalid '${path}.text': expected a string.`, `${path}.text`);
       return { type: 'text', text };
     }
     case 'image_url':
@@ -108,7 +106,10 @@ export function decodeTextContent(value: unknown, path: string): TextPart[] {
   value.forEach((raw, j) => {
     const part = decodeContentPart(raw, `${path}[${j}]`);
     if (part.type !== 'text') {
-      throw new ProtocolError(`Invalid '${path}[${j}].type': only text parts are allowed here.`, `${path}[${j}].type`);
+      throw new ProtocolError(
+        `Invalid '${path}[${j}].type': only text parts are allowed here.`,
+        `${path}[${j}].type`,
+      );
     }
     if (part.text.length > 0) parts.push(part);
   });

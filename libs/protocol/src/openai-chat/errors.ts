@@ -56,7 +56,11 @@ function errorStatus(error: Record<string, unknown>): number {
 /** An upstream `{"error": …}` value (object or bare string) → a canonical stream error. */
 export function decodeOpenAIStreamError(error: unknown): StreamError {
   if (!isObject(error)) {
-    return { status: 500, message: typeof error === 'string' ? error : 'Upstream stream error', type: 'server_error' };
+    return {
+      status: 500,
+      message: typeof error === 'string' ? error : 'Upstream stream error',
+      type: 'server_error',
+    };
   }
   const result: StreamError = {
     status: errorStatus(error),

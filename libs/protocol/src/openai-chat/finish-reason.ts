@@ -41,7 +41,10 @@ export function toOpenAIFinishReason(reason: FinishReason): OpenAIFinishReason {
  * Map an upstream `finish_reason`. `hadToolCalls` forces `tool_calls` when the upstream said `stop`
  * although it emitted calls (Ollama, Gemini-compat servers do).
  */
-export function fromOpenAIFinishReason(reason: string | null | undefined, hadToolCalls: boolean): FinishReason {
+export function fromOpenAIFinishReason(
+  reason: string | null | undefined,
+  hadToolCalls: boolean,
+): FinishReason {
   const mapped = (reason !== null && reason !== undefined ? FROM_OPENAI[reason] : undefined) ?? 'stop';
   return hadToolCalls && mapped === 'stop' ? 'tool_calls' : mapped;
 }

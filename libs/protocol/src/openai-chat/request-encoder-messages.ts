@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ChatRequest, DocumentPart, ImagePart, Message, TextPart, ToolResultPart } from '../canonical/model';
+import type {
+  ChatRequest,
+  DocumentPart,
+  ImagePart,
+  Message,
+  TextPart,
+  ToolResultPart,
+} from '../canonical/model';
 import { dataUrl } from './content';
 import { isObject } from './json';
 import type { JsonObject } from './json';
@@ -27,11 +34,15 @@ function systemText(parts: readonly TextPart[]): string {
  */
 export function openAIToolCallId(id: string): string {
   if (id.length <= MAX_TOOL_CALL_ID) return id;
-  return `call_${createHash('sha256').update(id).digest('hex').slice(0, MAX_TOOL_CALL_ID - 5)}`;
+  return `call_${createHash('sha256')
+    .update(id)
+    .digest('hex')
+    .slice(0, MAX_TOOL_CALL_ID - 5)}`;
 }
 
 function imagePart(part: ImagePart): JsonObject {
-  const url = part.source.kind === 'base64' ? dataUrl(part.source.mediaType, part.source.data) : part.source.url;
+  const url =
+    part.source.kind === 'base64' ? dataUrl(part.source.mediaType, part.source.data) : part.source.url;
   const image: JsonObject = { url };
   if (part.detail !== undefined) image.detail = part.detail;
   return { type: 'image_url', image_url: image };
@@ -56,7 +67,10 @@ function documentPart(part: DocumentPart): JsonObject {
     case 'file':
       return { type: 'file', file: { file_id: source.fileId } };
     case 'text':
-      return { type: 'text', text: part.title !== undefined ? `${part.title}\n\n${source.text}` : source.text };
+      return {
+        type: 'text',
+        text: part.title !== undefined ? `${part.title}\n\n${source.text}` : source.text,
+      };
     case 'url':
       return { type: 'text', text: part.title !== undefined ? `${part.title}: ${source.url}` : source.url };
   }
@@ -139,7 +153,10 @@ function assistantMessage(message: Message): JsonObject | undefined {
         toolCalls.push({
           id: openAIToolCallId(part.id),
           type: 'function',
-          function: { name: openAIToolName(part.name), arguments: part.arguments.length > 0 ? part.arguments : '{}' },
+          function: {
+            name: openAIToolName(part.name),
+            arguments: part.arguments.length > 0 ? part.arguments : '{}',
+          },
         });
         break;
       case 'opaque':
@@ -156,7 +173,10 @@ function assistantMessage(message: Message): JsonObject | undefined {
   }
   const text = texts.join('');
   if (text.length === 0 && toolCalls.length === 0 && audio === undefined) return undefined;
-  const result: JsonObject = { role: 'assistant', content: text.length > 0 ? text : toolCalls.length > 0 ? null : '' };
+  const result: JsonObject = {
+    role: 'assistant',
+    content: text.length > 0 ? text : toolCalls.length > 0 ? null : '',
+  };
   if (toolCalls.length > 0) result.tool_calls = toolCalls;
   if (audio !== undefined) result.audio = audio;
   if (message.name !== undefined) result.name = message.name;

@@ -1,4 +1,10 @@
-import type { ChatRequest, ReasoningConfig, ResponseFormat, ToolChoice, ToolDefinition } from '../canonical/model';
+import type {
+  ChatRequest,
+  ReasoningConfig,
+  ResponseFormat,
+  ToolChoice,
+  ToolDefinition,
+} from '../canonical/model';
 import { isObject } from './json';
 import type { JsonObject } from './json';
 import { encodeMessages } from './request-encoder-messages';

@@ -28,8 +28,15 @@ interface WalkState {
  */
 export function decodeMessages(value: unknown): DecodedMessages {
   if (!Array.isArray(value)) throw new ProtocolError("Invalid 'messages': expected an array.", 'messages');
-  if (value.length === 0) throw new ProtocolError("'messages' must contain at least one message.", 'messages');
-  const state: WalkState = { system: [], messages: [], leading: true, toolTurn: undefined, legacyCalls: new Map() };
+  if (value.length === 0)
+    throw new ProtocolError("'messages' must contain at least one message.", 'messages');
+  const state: WalkState = {
+    system: [],
+    messages: [],
+    leading: true,
+    toolTurn: undefined,
+    legacyCalls: new Map(),
+  };
   value.forEach((raw, i) => decodeMessage(raw, `messages[${i}]`, i, state));
   return { system: state.system, messages: state.messages };
 }
@@ -55,7 +62,9 @@ function decodeMessage(raw: unknown, path: string, i: number, state: WalkState):
       break;
     }
     case 'assistant':
-      state.messages.push(withName({ role: 'assistant', content: decodeAssistant(raw, path, i, state) }, raw));
+      state.messages.push(
+        withName({ role: 'assistant', content: decodeAssistant(raw, path, i, state) }, raw),
+      );
       state.toolTurn = undefined;
       break;
     case 'tool': {
@@ -144,7 +153,8 @@ function decodeAssistant(raw: JsonObject, path: string, i: number, state: WalkSt
     content.push({ type: 'tool_call', id, name, arguments: argumentsText(functionCall.arguments) });
   }
 
-  if (isObject(raw.audio)) content.push({ type: 'opaque', dialect: 'openai-chat', value: { audio: raw.audio } });
+  if (isObject(raw.audio))
+    content.push({ type: 'opaque', dialect: 'openai-chat', value: { audio: raw.audio } });
   return content;
 }
 
@@ -157,7 +167,8 @@ function decodeToolCall(call: unknown, path: string): ContentPart {
   const fn = call.function;
   if (!isObject(fn)) throw new ProtocolError(`Missing '${path}.function'.`, `${path}.function`);
   const name = str(fn, 'name');
-  if (name === undefined) throw new ProtocolError(`Missing '${path}.function.name'.`, `${path}.function.name`);
+  if (name === undefined)
+    throw new ProtocolError(`Missing '${path}.function.name'.`, `${path}.function.name`);
   const part: ToolCallPart = { type: 'tool_call', id, name, arguments: argumentsText(fn.arguments) };
   return part;
 }

@@ -4,18 +4,25 @@ import { isObject, obj, str } from './json';
 import type { JsonObject } from './json';
 
 /** JSON Schema of a function that takes no arguments (OpenAI lets `parameters` be omitted). */
-export const EMPTY_PARAMETERS: Readonly<Record<string, unknown>> = Object.freeze({ type: 'object', properties: {} });
+export const EMPTY_PARAMETERS: Readonly<Record<string, unknown>> = Object.freeze({
+  type: 'object',
+  properties: {},
+});
 
 function decodeFunction(fn: JsonObject, path: string): ToolDefinition {
   const name = str(fn, 'name');
-  if (name === undefined || name.length === 0) throw new ProtocolError(`Missing '${path}.name'.`, `${path}.name`);
+  if (name === undefined || name.length === 0)
+    throw new ProtocolError(`Missing '${path}.name'.`, `${path}.name`);
   const tool: ToolDefinition = { name, parameters: { ...EMPTY_PARAMETERS } };
   const description = fn.description;
   if (typeof description === 'string') tool.description = description;
   const parameters = fn.parameters;
   if (isObject(parameters)) tool.parameters = parameters;
   else if (parameters !== undefined && parameters !== null) {
-    throw new ProtocolError(`Invalid '${path}.parameters': expected a JSON Schema object.`, `${path}.parameters`);
+    throw new ProtocolError(
+      `Invalid '${path}.parameters': expected a JSON Schema object.`,
+      `${path}.parameters`,
+    );
   }
   if (typeof fn.strict === 'boolean') tool.strict = fn.strict;
   return tool;
@@ -40,9 +47,11 @@ export function decodeTools(tools: unknown, functions: unknown): ToolDefinition[
     return result;
   }
   if (functions !== undefined && functions !== null) {
-    if (!Array.isArray(functions)) throw new ProtocolError("Invalid 'functions': expected an array.", 'functions');
+    if (!Array.isArray(functions))
+      throw new ProtocolError("Invalid 'functions': expected an array.", 'functions');
     return functions.map((fn, i) => {
-      if (!isObject(fn)) throw new ProtocolError(`Invalid 'functions[${i}]': expected an object.`, `functions[${i}]`);
+      if (!isObject(fn))
+        throw new ProtocolError(`Invalid 'functions[${i}]': expected an object.`, `functions[${i}]`);
       return decodeFunction(fn, `functions[${i}]`);
     });
   }
@@ -60,7 +69,8 @@ function namedChoice(name: string | undefined, param: string): ToolChoice {
  */
 export function decodeToolChoice(toolChoice: unknown, functionCall: unknown): ToolChoice | undefined {
   if (toolChoice !== undefined && toolChoice !== null) {
-    if (toolChoice === 'auto' || toolChoice === 'required' || toolChoice === 'none') return { type: toolChoice };
+    if (toolChoice === 'auto' || toolChoice === 'required' || toolChoice === 'none')
+      return { type: toolChoice };
     if (isObject(toolChoice)) {
       switch (toolChoice.type) {
         case 'function':

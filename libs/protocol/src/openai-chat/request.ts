@@ -70,9 +70,11 @@ function optString(body: JsonObject, key: string): string | undefined {
 function decodeStop(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return [value];
-  if (!Array.isArray(value)) throw new ProtocolError("Invalid 'stop': expected a string or an array of strings.", 'stop');
+  if (!Array.isArray(value))
+    throw new ProtocolError("Invalid 'stop': expected a string or an array of strings.", 'stop');
   const stop = value.map((s, i) => {
-    if (typeof s !== 'string') throw new ProtocolError(`Invalid 'stop[${i}]': expected a string.`, `stop[${i}]`);
+    if (typeof s !== 'string')
+      throw new ProtocolError(`Invalid 'stop[${i}]': expected a string.`, `stop[${i}]`);
     return s;
   });
   return stop.length > 0 ? stop : undefined;
@@ -80,7 +82,8 @@ function decodeStop(value: unknown): string[] | undefined {
 
 function decodeResponseFormat(value: unknown): ResponseFormat | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw new ProtocolError("Invalid 'response_format': expected an object.", 'response_format');
+  if (!isObject(value))
+    throw new ProtocolError("Invalid 'response_format': expected an object.", 'response_format');
   switch (value.type) {
     case 'text':
       return { type: 'text' };

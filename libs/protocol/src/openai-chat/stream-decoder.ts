@@ -129,7 +129,8 @@ class OpenAIChatStreamDecoder implements StreamDecoder<SseEvent> {
     const name = str(fn, 'name') || undefined;
     const args = argumentsText(fn.arguments);
     let call = this.calls.get(key);
-    if (call?.index !== undefined && id !== undefined && call.id !== undefined && id !== call.id) call = undefined;
+    if (call?.index !== undefined && id !== undefined && call.id !== undefined && id !== call.id)
+      call = undefined;
     if (!call) {
       call = { pendingArguments: '' };
       this.calls.set(key, call);
@@ -172,7 +173,16 @@ class OpenAIChatStreamDecoder implements StreamDecoder<SseEvent> {
   private close(): StreamEvent[] {
     this.closed = true;
     if (!this.started) {
-      return [{ type: 'error', error: { status: 502, message: 'The upstream stream ended without a response.', type: 'server_error' } }];
+      return [
+        {
+          type: 'error',
+          error: {
+            status: 502,
+            message: 'The upstream stream ended without a response.',
+            type: 'server_error',
+          },
+        },
+      ];
     }
     const out: StreamEvent[] = [];
     if (!this.finished) {

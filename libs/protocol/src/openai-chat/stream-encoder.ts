@@ -77,7 +77,11 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
       case 'error': {
         this.closed = true;
         const status = event.error.status === 529 ? 503 : event.error.status;
-        const body = encodeOpenAIError(status, event.error.message, event.error.type ? { type: event.error.type } : {});
+        const body = encodeOpenAIError(
+          status,
+          event.error.message,
+          event.error.type ? { type: event.error.type } : {},
+        );
         return sse(JSON.stringify(body)) + sse('[DONE]');
       }
     }

@@ -93,7 +93,7 @@ export function decodeInputImage(block: JsonObject, param: string): ImagePart | 
 export function decodeResponsesBlock(value: unknown, param: string): ContentPart {
   const block = expectObject(value, param);
   const type = optString(block, 'type', param);
-  switch (type) {
+  switch (type ?? '') {
     case 'input_text':
     case 'output_text':
       return { type: 'text', text: optString(block, 'text', param) ?? '' };
@@ -173,10 +173,7 @@ export function encodeToolOutput(part: ToolResultPart): string | JsonObject[] {
 }
 
 /** `function_call_output.output` → tool-result content (string or input blocks). */
-export function decodeToolOutput(
-  value: unknown,
-  param: string,
-): Array<TextPart | ImagePart | DocumentPart> {
+export function decodeToolOutput(value: unknown, param: string): Array<TextPart | ImagePart | DocumentPart> {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return value === '' ? [] : [{ type: 'text', text: value }];
   const parts = decodeResponsesContent(value, param);

@@ -55,7 +55,12 @@ export function decodeFunctionCallOutputItem(item: JsonObject, param: string): T
 export function decodeCustomToolCallItem(item: JsonObject, param: string): ToolCallPart {
   const id = optString(item, 'call_id', param) ?? reqString(item, 'id', param);
   const input = optString(item, 'input', param) ?? '';
-  return { type: 'tool_call', id, name: reqString(item, 'name', param), arguments: JSON.stringify({ input }) };
+  return {
+    type: 'tool_call',
+    id,
+    name: reqString(item, 'name', param),
+    arguments: JSON.stringify({ input }),
+  };
 }
 
 export function decodeReasoningItem(item: JsonObject, param: string): ContentPart[] {

@@ -3,15 +3,7 @@ import type { ChatRequest } from '../canonical/model';
 import { ProtocolError } from '../errors';
 import { decodeResponsesInput } from './items';
 import type { JsonObject } from './json';
-import {
-  isObject,
-  optBoolean,
-  optInteger,
-  optNumber,
-  optObject,
-  optString,
-  reqString,
-} from './json';
+import { isObject, optBoolean, optInteger, optNumber, optObject, optString, reqString } from './json';
 import { TurnBuilder } from './turns';
 import {
   decodeEffort,

@@ -47,7 +47,9 @@ export function encodeOutputItems(
         break;
       }
       case 'tool_call':
-        items.push(functionCallItem(ctx.newId('fc_'), part.id, part.name, part.arguments, 'completed'));
+        items.push(
+          functionCallItem(ctx.newId('fc_'), part.id, part.name, part.arguments || '{}', 'completed'),
+        );
         break;
       case 'opaque':
         if (part.dialect === 'openai-responses' && !isContentOpaque(part)) items.push(part.value);

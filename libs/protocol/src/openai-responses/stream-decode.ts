@@ -26,7 +26,7 @@ interface ToolTrack {
 
 /** HTTP status for an OpenAI error code in a stream. */
 function statusForCode(code: string | undefined): number {
-  switch (code) {
+  switch (code ?? '') {
     case 'rate_limit_exceeded':
       return 429;
     case 'invalid_prompt':
@@ -145,9 +145,15 @@ class ResponsesStreamDecoder implements StreamDecoder<SseEvent> {
         this.complete(type, obj(ev, 'response') ?? {}, out);
         return;
       case 'response.failed': {
-        const error = obj(obj(ev, 'response') ?? {}, 'error') ?? {};
+        const response = obj(ev, 'response') ?? {};
+        // Tokens spent before the failure are still billed.
+        const usage = decodeResponsesUsage(response.usage);
+        if (usage) out.push({ type: 'usage', usage });
+        const error = obj(response, 'error') ?? {};
         const code = str(error, 'code');
-        out.push(...this.fail(statusForCode(code), str(error, 'message') ?? 'Upstream response failed.', code));
+        out.push(
+          ...this.fail(statusForCode(code), str(error, 'message') ?? 'Upstream response failed.', code),
+        );
         return;
       }
       default:

@@ -118,7 +118,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
     let out = this.started ? '' : this.start(this.ctx.newId('resp_'), undefined);
     out += this.closeAll();
     if (this.finish === null) {
-      return out + this.fail({ status: 502, message: 'The upstream stream ended before the response was complete.' });
+      return (
+        out +
+        this.fail({ status: 502, message: 'The upstream stream ended before the response was complete.' })
+      );
     }
     this.ended = true;
     const terminal = terminalFor(this.finish);
@@ -142,9 +145,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     this.id = id;
     this.createdAt = created ?? Math.floor(this.ctx.now() / 1000);
     const response = buildResponseObject(this.state('in_progress', null), this.ctx, this.echo);
-    return (
-      this.emit('response.created', { response }) + this.emit('response.in_progress', { response })
-    );
+    return this.emit('response.created', { response }) + this.emit('response.in_progress', { response });
   }
 
   private appendText(kind: 'message' | 'reasoning', delta: string): string {
@@ -168,7 +169,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
       } else {
         const id = this.ctx.newId('rs_');
         this.open = { kind, id, outputIndex, text: '' };
-        out += this.emit('response.output_item.added', { output_index: outputIndex, item: reasoningItem(id, null) });
+        out += this.emit('response.output_item.added', {
+          output_index: outputIndex,
+          item: reasoningItem(id, null),
+        });
         out += this.emit('response.reasoning_summary_part.added', {
           item_id: id,
           output_index: outputIndex,
@@ -206,9 +210,13 @@ class ResponsesStreamEncoder implements StreamEncoder {
   private startTool(index: number, callId: string, name: string): string {
     if (this.tools.has(index)) return '';
     const tool: ToolState = { callId, name, args: '', phase: 'pending', itemId: '', outputIndex: -1 };
+    if (this.open?.kind === 'tool') {
+      this.tools.set(index, tool);
+      return '';
+    }
+    const closed = this.closeAll();
     this.tools.set(index, tool);
-    if (this.open?.kind === 'tool') return '';
-    return this.closeAll() + this.openTool(tool);
+    return closed + this.openTool(tool);
   }
 
   private openTool(tool: ToolState): string {
@@ -277,6 +285,8 @@ class ResponsesStreamEncoder implements StreamEncoder {
       case 'tool': {
         const t = open.tool;
         t.phase = 'done';
+        // A call without arguments still needs JSON clients can parse (Codex parses them).
+        if (t.args === '') t.args = '{}';
         out += this.emit('response.function_call_arguments.done', {
           item_id: t.itemId,
           output_index: t.outputIndex,

@@ -2,7 +2,11 @@ import type { ChatRequest, ReasoningConfig, ToolChoice } from '@optscale/protoco
 import { geminiProvider } from './index';
 import { toThinkingConfig, toToolConfig } from './request';
 
-const target = { baseUrl: 'https://generativelanguage.googleapis.com/v1beta/', apiKey: 'AIza-test', model: 'gemini-2.5-flash' };
+const target = {
+  baseUrl: 'https://generativelanguage.googleapis.com/v1beta/',
+  apiKey: 'AIza-test',
+  model: 'gemini-2.5-flash',
+};
 
 function body(req: ChatRequest): unknown {
   return JSON.parse(geminiProvider.buildChatRequest(req, target).body ?? 'null');
@@ -40,7 +44,13 @@ const roundTrip: ChatRequest = {
     },
     {
       role: 'user',
-      content: [{ type: 'tool_result', toolCallId: 'call_1', content: [{ type: 'text', text: '{"temp_c":18,"sky":"clear"}' }] }],
+      content: [
+        {
+          type: 'tool_result',
+          toolCallId: 'call_1',
+          content: [{ type: 'text', text: '{"temp_c":18,"sky":"clear"}' }],
+        },
+      ],
     },
     { role: 'system', content: [{ type: 'text', text: 'Answer in Celsius.' }] },
     {
@@ -87,7 +97,9 @@ describe('gemini buildChatRequest', () => {
       'x-goog-api-key': 'AIza-test',
     });
     expect(JSON.parse(built.body ?? '')).toEqual({
-      systemInstruction: { parts: [{ text: 'You are a terse weather assistant.' }, { text: 'Answer in Celsius.' }] },
+      systemInstruction: {
+        parts: [{ text: 'You are a terse weather assistant.' }, { text: 'Answer in Celsius.' }],
+      },
       contents: [
         {
           role: 'user',
@@ -144,10 +156,16 @@ describe('gemini buildChatRequest', () => {
 
   it('uses generateContent without alt=sse when not streaming, and the default base when none is set', () => {
     const built = geminiProvider.buildChatRequest(request({}), { ...target, baseUrl: '' });
-    expect(built.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(built.url).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent',
+    );
     expect(built.headers).toEqual({ 'content-type': 'application/json', 'x-goog-api-key': 'AIza-test' });
     expect(
-      geminiProvider.buildChatRequest(request({}), { ...target, baseUrl: 'https://proxy.example/gemini//', model: 'models/x?y' }).url,
+      geminiProvider.buildChatRequest(request({}), {
+        ...target,
+        baseUrl: 'https://proxy.example/gemini//',
+        model: 'models/x?y',
+      }).url,
     ).toBe('https://proxy.example/gemini/models/x%3Fy:generateContent');
   });
 
@@ -168,8 +186,18 @@ describe('gemini buildChatRequest', () => {
               role: 'user',
               content: [
                 { type: 'tool_result', toolCallId: 'a', content: [{ type: 'text', text: 'a.txt\nb.txt' }] },
-                { type: 'tool_result', toolCallId: 'b', isError: true, content: [{ type: 'text', text: 'denied' }] },
-                { type: 'tool_result', toolCallId: 'zz', name: 'named', content: [{ type: 'text', text: '[1,2]' }] },
+                {
+                  type: 'tool_result',
+                  toolCallId: 'b',
+                  isError: true,
+                  content: [{ type: 'text', text: 'denied' }],
+                },
+                {
+                  type: 'tool_result',
+                  toolCallId: 'zz',
+                  name: 'named',
+                  content: [{ type: 'text', text: '[1,2]' }],
+                },
                 { type: 'tool_result', toolCallId: 'unknown', content: [] },
               ],
             },
@@ -204,14 +232,22 @@ describe('gemini buildChatRequest', () => {
       body(
         request({
           messages: [
-            { role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'data:image/webp;base64,UklGRg==' } }] },
+            {
+              role: 'user',
+              content: [{ type: 'image', source: { kind: 'url', url: 'data:image/webp;base64,UklGRg==' } }],
+            },
             { role: 'assistant', content: [{ type: 'reasoning', text: 'hmm' }] },
             { role: 'user', content: [{ type: 'text', text: 'well?' }] },
           ],
         }),
       ),
     ).toEqual({
-      contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/webp', data: 'UklGRg==' } }, { text: 'well?' }] }],
+      contents: [
+        {
+          role: 'user',
+          parts: [{ inlineData: { mimeType: 'image/webp', data: 'UklGRg==' } }, { text: 'well?' }],
+        },
+      ],
     });
   });
 
@@ -261,10 +297,22 @@ describe('gemini buildChatRequest', () => {
   it.each<[ReasoningConfig, unknown]>([
     [{ enabled: false }, { thinkingBudget: 0 }],
     [{ enabled: true, effort: 'none' }, { thinkingBudget: 0 }],
-    [{ enabled: true, budgetTokens: 2000, effort: 'low' }, { thinkingBudget: 2000, includeThoughts: true }],
-    [{ enabled: true, effort: 'low' }, { thinkingBudget: 1024, includeThoughts: true }],
-    [{ enabled: true, effort: 'medium' }, { thinkingBudget: 8192, includeThoughts: true }],
-    [{ enabled: true, effort: 'high' }, { thinkingBudget: 24576, includeThoughts: true }],
+    [
+      { enabled: true, budgetTokens: 2000, effort: 'low' },
+      { thinkingBudget: 2000, includeThoughts: true },
+    ],
+    [
+      { enabled: true, effort: 'low' },
+      { thinkingBudget: 1024, includeThoughts: true },
+    ],
+    [
+      { enabled: true, effort: 'medium' },
+      { thinkingBudget: 8192, includeThoughts: true },
+    ],
+    [
+      { enabled: true, effort: 'high' },
+      { thinkingBudget: 24576, includeThoughts: true },
+    ],
     [{ enabled: true }, { thinkingBudget: -1, includeThoughts: true }],
   ])('maps reasoning %j to thinkingConfig', (reasoning, expected) => {
     expect(toThinkingConfig(reasoning)).toEqual(expected);
@@ -274,18 +322,25 @@ describe('gemini buildChatRequest', () => {
     expect(
       body(
         request({
-          passthrough: { dialect: 'gemini', fields: { safetySettings: [{ category: 'x' }], contents: 'nope' } },
+          passthrough: {
+            dialect: 'gemini',
+            fields: { safetySettings: [{ category: 'x' }], contents: 'nope' },
+          },
         }),
       ),
     ).toEqual({ contents: [], safetySettings: [{ category: 'x' }] });
-    expect(body(request({ passthrough: { dialect: 'anthropic', fields: { metadata: {} } } }))).toEqual({ contents: [] });
+    expect(body(request({ passthrough: { dialect: 'anthropic', fields: { metadata: {} } } }))).toEqual({
+      contents: [],
+    });
   });
 });
 
 describe('gemini countTokens, embeddings and models requests', () => {
   it('counts with the generateContentRequest form so system and tools are counted', () => {
     const built = geminiProvider.buildCountTokensRequest!(roundTrip, target);
-    expect(built.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:countTokens');
+    expect(built.url).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:countTokens',
+    );
     const parsed = JSON.parse(built.body ?? '');
     const full = body(roundTrip) as Record<string, unknown>;
     expect(parsed).toEqual({
@@ -305,16 +360,35 @@ describe('gemini countTokens, embeddings and models requests', () => {
       { model: 'text-embedding-004', input: ['hello world', 'goodbye'], dimensions: 4 },
       { ...target, model: 'text-embedding-004' },
     );
-    expect(built.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/text-embedding-004:batchEmbedContents');
+    expect(built.url).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/models/text-embedding-004:batchEmbedContents',
+    );
     expect(JSON.parse(built.body ?? '')).toEqual({
       requests: [
-        { model: 'models/text-embedding-004', content: { parts: [{ text: 'hello world' }] }, outputDimensionality: 4 },
-        { model: 'models/text-embedding-004', content: { parts: [{ text: 'goodbye' }] }, outputDimensionality: 4 },
+        {
+          model: 'models/text-embedding-004',
+          content: { parts: [{ text: 'hello world' }] },
+          outputDimensionality: 4,
+        },
+        {
+          model: 'models/text-embedding-004',
+          content: { parts: [{ text: 'goodbye' }] },
+          outputDimensionality: 4,
+        },
       ],
     });
     expect(
-      geminiProvider.parseEmbeddingsResponse!({ embeddings: [{ values: [0.1, -0.2] }, { values: [0.3, 0.4] }] }),
-    ).toEqual({ model: '', vectors: [[0.1, -0.2], [0.3, 0.4]], promptTokens: 0 });
+      geminiProvider.parseEmbeddingsResponse!({
+        embeddings: [{ values: [0.1, -0.2] }, { values: [0.3, 0.4] }],
+      }),
+    ).toEqual({
+      model: '',
+      vectors: [
+        [0.1, -0.2],
+        [0.3, 0.4],
+      ],
+      promptTokens: 0,
+    });
     expect(() =>
       geminiProvider.buildEmbeddingsRequest!({ model: 'x', input: [1, 2, 3] }, { ...target, model: 'x' }),
     ).toThrow(/text input only/);

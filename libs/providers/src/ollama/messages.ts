@@ -80,9 +80,19 @@ function collect(message: { content: Message['content'] | ToolResultPart['conten
   return body;
 }
 
-/** `data:<mime>;base64,<payload>` → payload. */
+/** `data:<mime>[;base64],<payload>` → base64 payload; `undefined` when not a data URL. */
 function base64FromDataUrl(url: string): string | undefined {
-  return /^data:[^,]*;base64,(.*)$/is.exec(url)?.[1];
+  const match = /^data:([^,]*),(.*)$/is.exec(url);
+  if (!match) return undefined;
+  const payload = match[2] ?? '';
+  if (/;base64$/i.test(match[1] ?? '')) return payload;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(payload);
+  } catch {
+    decoded = payload;
+  }
+  return Buffer.from(decoded, 'utf8').toString('base64');
 }
 
 function addImage(body: Body, source: ImageSource): void {

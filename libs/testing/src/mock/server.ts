@@ -89,7 +89,11 @@ class MockServer implements MockProvider, MockContext {
     this.closing.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    const t = Date.now();
+    const iv = setInterval(() => { this.server.getConnections((e, n) => console.log('DEBUG mock', this.kind, this.port, 'closing', Date.now() - t, 'ms, connections', n)); }, 2000);
     await closed;
+    clearInterval(iv);
+    console.log('DEBUG mock closed', this.kind, Date.now() - t);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
