@@ -10,8 +10,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, type ReceivedRequest } from '@optscale/testing';
 import { claudeResult, claudeSessionOf, runClaude, type ClaudeJsonResult } from './support/cli-claude';
-import { CLAUDE_CLI_JS, TempDirs, killRunningClis, requireInstalled, type CliResult } from './support/cli-process';
-import { startRecordingProxy, startRefusingProxy, type ClientRequest, type RecordingProxy, type RefusingProxy } from './support/cli-proxy';
+import {
+  CLAUDE_CLI_JS,
+  TempDirs,
+  killRunningClis,
+  requireInstalled,
+  type CliResult,
+} from './support/cli-process';
+import {
+  startRecordingProxy,
+  startRefusingProxy,
+  type ClientRequest,
+  type RecordingProxy,
+  type RefusingProxy,
+} from './support/cli-proxy';
 import { startTestStack, type TestStack } from './support/stack';
 
 type RecordedEvent = ReturnType<TestStack['events']['all']>[number];
@@ -48,7 +60,11 @@ interface Outcome {
   events: () => RecordedEvent[];
 }
 
-async function claude(model: string, prompt: string, opts: { cwd?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<Outcome> {
+async function claude(
+  model: string,
+  prompt: string,
+  opts: { cwd?: string; args?: string[]; env?: Record<string, string> } = {},
+): Promise<Outcome> {
   const sentFrom = clientSide.received.length;
   const eventsFrom = stack.events.all().length;
   const cli = await runClaude({
@@ -63,21 +79,28 @@ async function claude(model: string, prompt: string, opts: { cwd?: string; args?
     extraEnv: opts.env ?? {},
     timeoutMs: CLI_DEADLINE_MS,
   });
-  return { cli, sent: clientSide.received.slice(sentFrom), events: () => stack.events.all().slice(eventsFrom) };
+  return {
+    cli,
+    sent: clientSide.received.slice(sentFrom),
+    events: () => stack.events.all().slice(eventsFrom),
+  };
 }
 
 /** Text of an OpenAI message content (a string or an array of parts). */
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
+  if (Array.isArray(content))
+    return content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
   return '';
 }
 
 const isMessagesCall = (r: { method: string; path: string }): boolean =>
   r.method === 'POST' && /\/v1\/messages(\?|$)/.test(r.path);
-const isChatCall = (r: ReceivedRequest): boolean => r.method === 'POST' && r.path.startsWith('/v1/chat/completions');
+const isChatCall = (r: ReceivedRequest): boolean =>
+  r.method === 'POST' && r.path.startsWith('/v1/chat/completions');
 /** The agent loop's calls carry the tool list; background calls (titles, topics) do not. */
-const isAgentCall = (json: unknown): boolean => Array.isArray((json as { tools?: unknown[] } | undefined)?.tools);
+const isAgentCall = (json: unknown): boolean =>
+  Array.isArray((json as { tools?: unknown[] } | undefined)?.tools);
 
 /** What a test needs of a run, or an error that shows what the CLI printed. */
 function details(o: Outcome, extra = ''): string {
@@ -96,7 +119,9 @@ async function eventsOf(o: Outcome, match: (e: RecordedEvent) => boolean): Promi
   return eventually(() => {
     const found = o.events().filter(match);
     if (found.length === 0) {
-      throw new Error(`no matching event; recorded: ${JSON.stringify(o.events().map((e) => [e.surface, e.operation, e.client, e.provider, e.status]))}`);
+      throw new Error(
+        `no matching event; recorded: ${JSON.stringify(o.events().map((e) => [e.surface, e.operation, e.client, e.provider, e.status]))}`,
+      );
     }
     return found;
   });
@@ -202,7 +227,10 @@ describe('Claude Code → /anthropic → an OpenAI provider (openai/gpt-4.1)', (
     const names = body.tools.map((t) => t.type === 'function' && t.function.name);
     expect(names).toEqual(expect.arrayContaining(['Bash', 'Read', 'Glob', 'Grep']));
     const read = body.tools.find((t) => t.function.name === 'Read')!;
-    expect(read.function.parameters).toMatchObject({ type: 'object', properties: { file_path: expect.any(Object) } });
+    expect(read.function.parameters).toMatchObject({
+      type: 'object',
+      properties: { file_path: expect.any(Object) },
+    });
   });
 
   it('drops the x-anthropic-billing-header attribution line for the non-Anthropic upstream (WIRE-FORMATS 6.3)', () => {
@@ -237,75 +265,104 @@ describe('Claude Code tool round trip (Read) through the gateway', () => {
     return { cwd, file, marker };
   }
 
-  it('Anthropic provider: tool_use streams to Claude Code, the tool_result comes back', async () => {
-    const { cwd, file, marker } = workDirWithNote();
-    const answer = `The note says hello ${randomUUID()}`;
-    const mock = stack.mocks.anthropic;
-    mock.reset();
-    mock.enqueue({ kind: 'tool_calls', calls: [{ id: 'toolu_e2e_read_1', name: 'Read', arguments: { file_path: file } }] });
-    mock.setDefault({ kind: 'text', text: answer });
-    const run = await claude('anthropic/claude-sonnet-4-6', 'What does notes.txt say?', {
-      cwd,
-      args: ['--allowedTools', 'Read'],
-    });
-    const result = resultOf(run);
-    expect(result.result).toBe(answer);
-    expect(result.permission_denials).toEqual([]);
-    const calls = mock.received.filter((r) => isMessagesCall(r) && isAgentCall(r.json));
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    const messages = (calls[1]!.json as { messages: Array<{ role: string; content: unknown }> }).messages;
-    const assistant = messages.at(-2)!;
-    const user = messages.at(-1)!;
-    expect(assistant.role).toBe('assistant');
-    expect(assistant.content).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'tool_use', id: 'toolu_e2e_read_1', name: 'Read', input: { file_path: file } })]),
-    );
-    expect(user.role).toBe('user');
-    const toolResult = (user.content as Array<{ type: string; tool_use_id?: string; content?: unknown }>).find(
-      (b) => b.type === 'tool_result',
-    );
-    expect(toolResult).toMatchObject({ tool_use_id: 'toolu_e2e_read_1' });
-    expect(JSON.stringify(toolResult!.content)).toContain(marker);
-  }, RUN_TIMEOUT_MS);
+  it(
+    'Anthropic provider: tool_use streams to Claude Code, the tool_result comes back',
+    async () => {
+      const { cwd, file, marker } = workDirWithNote();
+      const answer = `The note says hello ${randomUUID()}`;
+      const mock = stack.mocks.anthropic;
+      mock.reset();
+      mock.enqueue({
+        kind: 'tool_calls',
+        calls: [{ id: 'toolu_e2e_read_1', name: 'Read', arguments: { file_path: file } }],
+      });
+      mock.setDefault({ kind: 'text', text: answer });
+      const run = await claude('anthropic/claude-sonnet-4-6', 'What does notes.txt say?', {
+        cwd,
+        args: ['--allowedTools', 'Read'],
+      });
+      const result = resultOf(run);
+      expect(result.result).toBe(answer);
+      expect(result.permission_denials).toEqual([]);
+      const calls = mock.received.filter((r) => isMessagesCall(r) && isAgentCall(r.json));
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      const messages = (calls[1]!.json as { messages: Array<{ role: string; content: unknown }> }).messages;
+      const assistant = messages.at(-2)!;
+      const user = messages.at(-1)!;
+      expect(assistant.role).toBe('assistant');
+      expect(assistant.content).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            type: 'tool_use',
+            id: 'toolu_e2e_read_1',
+            name: 'Read',
+            input: { file_path: file },
+          }),
+        ]),
+      );
+      expect(user.role).toBe('user');
+      const toolResult = (
+        user.content as Array<{ type: string; tool_use_id?: string; content?: unknown }>
+      ).find((b) => b.type === 'tool_result');
+      expect(toolResult).toMatchObject({ tool_use_id: 'toolu_e2e_read_1' });
+      expect(JSON.stringify(toolResult!.content)).toContain(marker);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  it('OpenAI provider: tool_calls become tool_use, the tool_result becomes a tool message', async () => {
-    const { cwd, file, marker } = workDirWithNote();
-    const answer = `The note was read ${randomUUID()}`;
-    const mock = stack.mocks.openai;
-    mock.reset();
-    mock.enqueue({ kind: 'tool_calls', calls: [{ id: 'call_e2e_read_1', name: 'Read', arguments: { file_path: file } }] });
-    mock.setDefault({ kind: 'text', text: answer });
-    const run = await claude('openai/gpt-4.1', 'What does notes.txt say?', {
-      cwd,
-      args: ['--allowedTools', 'Read'],
-      env: { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1' },
-    });
-    const result = resultOf(run);
-    expect(result.result).toBe(answer);
-    expect(result.permission_denials).toEqual([]);
-    // Claude Code saw a well-formed tool_use: it ran Read with the scripted arguments.
-    const sent = run.sent.filter((r) => isMessagesCall(r) && isAgentCall(r.json));
-    expect(sent.length).toBeGreaterThanOrEqual(2);
-    const sentMessages = (sent[1]!.json as { messages: Array<{ role: string; content: unknown }> }).messages;
-    expect(sentMessages.at(-2)!.content).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'tool_use', name: 'Read', input: { file_path: file } })]),
-    );
-    // The provider got the history back in Chat Completions form.
-    const calls = mock.received.filter((r) => isChatCall(r) && isAgentCall(r.json));
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    const messages = (
-      calls[1]!.json as {
-        messages: Array<{ role: string; content: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }>;
-      }
-    ).messages;
-    const assistant = messages.find((m) => m.role === 'assistant' && m.tool_calls?.length);
-    expect(assistant).toBeDefined();
-    const call = assistant!.tool_calls![0]!;
-    expect(call.function.name).toBe('Read');
-    expect(JSON.parse(call.function.arguments)).toEqual({ file_path: file });
-    const tool = messages.find((m) => m.role === 'tool');
-    expect(tool).toBeDefined();
-    expect(tool!.tool_call_id).toBe(call.id);
-    expect(textOf(tool!.content)).toContain(marker);
-  }, RUN_TIMEOUT_MS);
+  it(
+    'OpenAI provider: tool_calls become tool_use, the tool_result becomes a tool message',
+    async () => {
+      const { cwd, file, marker } = workDirWithNote();
+      const answer = `The note was read ${randomUUID()}`;
+      const mock = stack.mocks.openai;
+      mock.reset();
+      mock.enqueue({
+        kind: 'tool_calls',
+        calls: [{ id: 'call_e2e_read_1', name: 'Read', arguments: { file_path: file } }],
+      });
+      mock.setDefault({ kind: 'text', text: answer });
+      const run = await claude('openai/gpt-4.1', 'What does notes.txt say?', {
+        cwd,
+        args: ['--allowedTools', 'Read'],
+        env: { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1' },
+      });
+      const result = resultOf(run);
+      expect(result.result).toBe(answer);
+      expect(result.permission_denials).toEqual([]);
+      // Claude Code saw a well-formed tool_use: it ran Read with the scripted arguments.
+      const sent = run.sent.filter((r) => isMessagesCall(r) && isAgentCall(r.json));
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      const sentMessages = (sent[1]!.json as { messages: Array<{ role: string; content: unknown }> })
+        .messages;
+      expect(sentMessages.at(-2)!.content).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: 'tool_use', name: 'Read', input: { file_path: file } }),
+        ]),
+      );
+      // The provider got the history back in Chat Completions form.
+      const calls = mock.received.filter((r) => isChatCall(r) && isAgentCall(r.json));
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      const messages = (
+        calls[1]!.json as {
+          messages: Array<{
+            role: string;
+            content: unknown;
+            tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+            tool_call_id?: string;
+          }>;
+        }
+      ).messages;
+      const assistant = messages.find((m) => m.role === 'assistant' && m.tool_calls?.length);
+      expect(assistant).toBeDefined();
+      const call = assistant!.tool_calls![0]!;
+      expect(call.function.name).toBe('Read');
+      expect(JSON.parse(call.function.arguments)).toEqual({ file_path: file });
+      const tool = messages.find((m) => m.role === 'tool');
+      expect(tool).toBeDefined();
+      expect(tool!.tool_call_id).toBe(call.id);
+      expect(textOf(tool!.content)).toContain(marker);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -11,7 +11,8 @@ afterAll(async () => {
   await stack.close();
 });
 
-const openai = (apiKey = stack.key): OpenAI => new OpenAI({ baseURL: `${stack.base}/v1`, apiKey, maxRetries: 0 });
+const openai = (apiKey = stack.key): OpenAI =>
+  new OpenAI({ baseURL: `${stack.base}/v1`, apiKey, maxRetries: 0 });
 const anthropic = (apiKey = stack.key): Anthropic =>
   new Anthropic({ baseURL: `${stack.base}/anthropic`, apiKey, maxRetries: 0 });
 const chat = (c: OpenAI, model = 'openai/gpt-4.1') =>
@@ -19,7 +20,9 @@ const chat = (c: OpenAI, model = 'openai/gpt-4.1') =>
 const message = (c: Anthropic, model = 'anthropic/claude-sonnet-4-6') =>
   c.messages.create({ model, max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] });
 
-async function rejection<T>(p: Promise<T>): Promise<{ status?: number; error?: unknown; headers?: unknown; requestID?: string | null }> {
+async function rejection<T>(
+  p: Promise<T>,
+): Promise<{ status?: number; error?: unknown; headers?: unknown; requestID?: string | null }> {
   try {
     await p;
   } catch (err) {
@@ -53,7 +56,9 @@ describe('authentication (401)', () => {
       body: '{"model":"openai/gpt-4.1","messages":[]}',
     });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Authorization: Bearer/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /Authorization: Bearer/,
+    );
   });
 
   it.each(['x-api-key', 'api-key', 'x-goog-api-key'])('accepts the key in %s', async (header) => {
@@ -112,7 +117,11 @@ describe('malformed input (400)', () => {
   it('invalid JSON gets a 400 in the Anthropic envelope on /anthropic', async () => {
     const res = await fetch(`${stack.base}/anthropic/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': stack.key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      headers: {
+        'x-api-key': stack.key,
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+      },
       body: '{"model": ',
     });
     expect(res.status).toBe(400);
@@ -121,7 +130,9 @@ describe('malformed input (400)', () => {
 
   it('a missing model is a 400 on model', async () => {
     const err = await rejection(
-      openai().chat.completions.create({ messages: [{ role: 'user', content: 'x' }] } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
+      openai().chat.completions.create({
+        messages: [{ role: 'user', content: 'x' }],
+      } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
     );
     expect(err.status).toBe(400);
     expect(err.error).toMatchObject({ param: 'model' });
@@ -136,7 +147,10 @@ describe('body over the size limit (413)', () => {
     const res = await fetch(`${stack.base}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'x'.repeat(300 * 1024) }] }),
+      body: JSON.stringify({
+        model: 'openai/gpt-4.1',
+        messages: [{ role: 'user', content: 'x'.repeat(300 * 1024) }],
+      }),
     });
     expect(res.status).toBe(413);
     expect(JSON.stringify(await res.json())).toContain(type);
@@ -145,7 +159,12 @@ describe('body over the size limit (413)', () => {
 
 describe('upstream errors', () => {
   it('a provider 429 reaches an OpenAI client as 429 with retry-after', async () => {
-    stack.mocks.openai.enqueue({ kind: 'error', status: 429, message: 'Rate limit reached', headers: { 'retry-after': '7' } });
+    stack.mocks.openai.enqueue({
+      kind: 'error',
+      status: 429,
+      message: 'Rate limit reached',
+      headers: { 'retry-after': '7' },
+    });
     const err = await rejection(chat(openai()));
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err.headers as Headers).get('retry-after')).toBe('7');
@@ -161,14 +180,25 @@ describe('upstream errors', () => {
     });
     const res = await fetch(`${stack.base}/anthropic/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': stack.key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({ model: 'anthropic/claude-sonnet-4-6', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }),
+      headers: {
+        'x-api-key': stack.key,
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+      },
+      body: JSON.stringify({
+        model: 'anthropic/claude-sonnet-4-6',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
     });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('3');
     expect(await res.json()).toMatchObject({
       type: 'error',
-      error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+      error: {
+        type: 'rate_limit_error',
+        message: 'Number of request tokens has exceeded your per-minute rate limit',
+      },
     });
   });
 
@@ -176,11 +206,18 @@ describe('upstream errors', () => {
     stack.mocks.openai.enqueue({ kind: 'error', status: 503, message: 'The server is overloaded' });
     const err = await rejection(message(anthropic(), 'openai/gpt-4.1'));
     expect(err.status).toBe(529);
-    expect(err.error).toMatchObject({ error: { type: 'overloaded_error', message: 'The server is overloaded' } });
+    expect(err.error).toMatchObject({
+      error: { type: 'overloaded_error', message: 'The server is overloaded' },
+    });
   });
 
   it('an Anthropic provider 500 reaches an OpenAI client as 500', async () => {
-    stack.mocks.anthropic.enqueue({ kind: 'error', status: 500, type: 'api_error', message: 'Internal server error' });
+    stack.mocks.anthropic.enqueue({
+      kind: 'error',
+      status: 500,
+      type: 'api_error',
+      message: 'Internal server error',
+    });
     const err = await rejection(chat(openai(), 'anthropic/claude-sonnet-4-6'));
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect(err.error).toMatchObject({ message: 'Internal server error' });
@@ -196,7 +233,11 @@ describe('upstream errors', () => {
   });
 
   it('a stream that dies midway ends with an in-band error the SDK raises', async () => {
-    stack.mocks.anthropic.enqueue({ kind: 'die_midway', text: 'partial answer that will be cut', afterChunks: 2 });
+    stack.mocks.anthropic.enqueue({
+      kind: 'die_midway',
+      text: 'partial answer that will be cut',
+      afterChunks: 2,
+    });
     const stream = openai().chat.completions.stream({
       model: 'anthropic/claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'Hi' }],
@@ -208,7 +249,9 @@ describe('upstream errors', () => {
 describe('every response carries a request id and the gateway time', () => {
   it('success and failure', async () => {
     stack.mocks.openai.enqueue({ kind: 'text', text: 'x' });
-    const ok = await openai().chat.completions.create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    const ok = await openai()
+      .chat.completions.create({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
     expect(ok.response.headers.get('x-request-id')).toMatch(/^req_/);
     expect(Number(ok.response.headers.get('x-optscale-gateway-ms'))).toBeGreaterThanOrEqual(0);
     const err = await rejection(chat(openai('sk-os-wrong-wrong-wrong-wrong')));

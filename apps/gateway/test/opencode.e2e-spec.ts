@@ -10,8 +10,20 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, type ReceivedRequest } from '@optscale/testing';
 import { parseOpenCodeOutput, runOpenCode, type OpenCodeOutput } from './support/cli-opencode';
-import { OPENCODE_BIN, TempDirs, killRunningClis, requireInstalled, type CliResult } from './support/cli-process';
-import { startRecordingProxy, startRefusingProxy, type ClientRequest, type RecordingProxy, type RefusingProxy } from './support/cli-proxy';
+import {
+  OPENCODE_BIN,
+  TempDirs,
+  killRunningClis,
+  requireInstalled,
+  type CliResult,
+} from './support/cli-process';
+import {
+  startRecordingProxy,
+  startRefusingProxy,
+  type ClientRequest,
+  type RecordingProxy,
+  type RefusingProxy,
+} from './support/cli-proxy';
 import { startTestStack, type TestStack } from './support/stack';
 
 type RecordedEvent = ReturnType<TestStack['events']['all']>[number];
@@ -85,13 +97,16 @@ function expectAnswered(o: Outcome, expected: string): void {
   }
 }
 
-const isChatCall = (r: ReceivedRequest | ClientRequest): boolean => r.method === 'POST' && /\/v1\/chat\/completions$/.test(r.path);
+const isChatCall = (r: ReceivedRequest | ClientRequest): boolean =>
+  r.method === 'POST' && /\/v1\/chat\/completions$/.test(r.path);
 /** The agent loop's calls carry the tool list; the title call does not. */
-const isAgentCall = (json: unknown): boolean => Array.isArray((json as { tools?: unknown[] } | undefined)?.tools);
+const isAgentCall = (json: unknown): boolean =>
+  Array.isArray((json as { tools?: unknown[] } | undefined)?.tools);
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
+  if (Array.isArray(content))
+    return content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
   return '';
 }
 
@@ -144,8 +159,12 @@ describe('OpenCode → /v1 → an OpenAI provider (optscale/openai/gpt-4.1)', ()
     expect(body.model).toBe('gpt-4.1');
     expect(body.stream).toBe(true);
     expect(body.messages[0]!.role).toBe('system');
-    expect(body.messages.filter((m) => m.role === 'user').some((m) => textOf(m.content).includes(prompt))).toBe(true);
-    expect(body.tools!.map((t) => t.function.name)).toEqual(expect.arrayContaining(['bash', 'read', 'glob', 'grep']));
+    expect(
+      body.messages.filter((m) => m.role === 'user').some((m) => textOf(m.content).includes(prompt)),
+    ).toBe(true);
+    expect(body.tools!.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['bash', 'read', 'glob', 'grep']),
+    );
     expect(got!.headers.authorization).toBe('Bearer upstream-openai');
   });
 
@@ -179,33 +198,40 @@ describe('OpenCode → /v1 → an OpenAI provider (optscale/openai/gpt-4.1)', ()
 });
 
 describe('OpenCode tool round trip (read) through the gateway', () => {
-  it('tool_calls reach OpenCode, it runs read, and the tool result goes back to the provider', async () => {
-    const cwd = dirs.make('opencode-tools');
-    const marker = `note-${randomUUID()}`;
-    const file = join(cwd, 'notes.txt');
-    writeFileSync(file, `${marker}\n`);
-    const answer = `The note was read ${randomUUID()}`;
-    const mock = stack.mocks.openai;
-    mock.reset();
-    mock.enqueue({ kind: 'tool_calls', calls: [{ id: 'call_e2e_read_1', name: 'read', arguments: { filePath: file } }] });
-    mock.setDefault({ kind: 'text', text: answer });
-    // A title given on the command line: no title call can take the scripted tool call.
-    const run = await opencode('What does notes.txt say?', { cwd, title: 'e2e tool round trip' });
-    expectAnswered(run, answer);
-    const toolUse = run.out.events.find((e) => e.type === 'tool_use' && e.part?.tool === 'read');
-    expect(toolUse?.part?.state).toMatchObject({ status: 'completed', input: { filePath: file } });
-    expect(toolUse?.part?.state?.output).toContain(marker);
-    const calls = mock.received.filter((r) => isChatCall(r) && isAgentCall(r.json));
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    const messages = (calls[1]!.json as ChatBody).messages;
-    const assistant = messages.find((m) => m.role === 'assistant' && m.tool_calls?.length);
-    expect(assistant).toBeDefined();
-    const call = assistant!.tool_calls![0]!;
-    expect(call.function.name).toBe('read');
-    expect(JSON.parse(call.function.arguments)).toEqual({ filePath: file });
-    const tool = messages.find((m) => m.role === 'tool');
-    expect(tool).toBeDefined();
-    expect(tool!.tool_call_id).toBe(call.id);
-    expect(textOf(tool!.content)).toContain(marker);
-  }, RUN_TIMEOUT_MS);
+  it(
+    'tool_calls reach OpenCode, it runs read, and the tool result goes back to the provider',
+    async () => {
+      const cwd = dirs.make('opencode-tools');
+      const marker = `note-${randomUUID()}`;
+      const file = join(cwd, 'notes.txt');
+      writeFileSync(file, `${marker}\n`);
+      const answer = `The note was read ${randomUUID()}`;
+      const mock = stack.mocks.openai;
+      mock.reset();
+      mock.enqueue({
+        kind: 'tool_calls',
+        calls: [{ id: 'call_e2e_read_1', name: 'read', arguments: { filePath: file } }],
+      });
+      mock.setDefault({ kind: 'text', text: answer });
+      // A title given on the command line: no title call can take the scripted tool call.
+      const run = await opencode('What does notes.txt say?', { cwd, title: 'e2e tool round trip' });
+      expectAnswered(run, answer);
+      const toolUse = run.out.events.find((e) => e.type === 'tool_use' && e.part?.tool === 'read');
+      expect(toolUse?.part?.state).toMatchObject({ status: 'completed', input: { filePath: file } });
+      expect(toolUse?.part?.state?.output).toContain(marker);
+      const calls = mock.received.filter((r) => isChatCall(r) && isAgentCall(r.json));
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      const messages = (calls[1]!.json as ChatBody).messages;
+      const assistant = messages.find((m) => m.role === 'assistant' && m.tool_calls?.length);
+      expect(assistant).toBeDefined();
+      const call = assistant!.tool_calls![0]!;
+      expect(call.function.name).toBe('read');
+      expect(JSON.parse(call.function.arguments)).toEqual({ filePath: file });
+      const tool = messages.find((m) => m.role === 'tool');
+      expect(tool).toBeDefined();
+      expect(tool!.tool_call_id).toBe(call.id);
+      expect(textOf(tool!.content)).toContain(marker);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

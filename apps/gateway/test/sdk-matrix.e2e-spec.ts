@@ -62,15 +62,20 @@ function scriptTools(p: ProviderName): void {
 }
 
 const openai = (): OpenAI => new OpenAI({ baseURL: `${stack.base}/v1`, apiKey: stack.key, maxRetries: 0 });
-const cursor = (): OpenAI => new OpenAI({ baseURL: `${stack.base}/cursor`, apiKey: stack.key, maxRetries: 0 });
-const anthropic = (): Anthropic => new Anthropic({ baseURL: `${stack.base}/anthropic`, apiKey: stack.key, maxRetries: 0 });
+const cursor = (): OpenAI =>
+  new OpenAI({ baseURL: `${stack.base}/cursor`, apiKey: stack.key, maxRetries: 0 });
+const anthropic = (): Anthropic =>
+  new Anthropic({ baseURL: `${stack.base}/anthropic`, apiKey: stack.key, maxRetries: 0 });
 
 describe.each(providers)('OpenAI Chat surface → %s provider', (p) => {
   const model = MODEL_OF[p];
 
   it('plain', async () => {
     const text = scriptText(p);
-    const res = await openai().chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] });
+    const res = await openai().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(res.choices[0]?.message.content).toBe(text);
     expect(res.choices[0]?.finish_reason).toBe('stop');
     expect(res.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 });
@@ -97,9 +102,9 @@ describe.each(providers)('OpenAI Chat surface → %s provider', (p) => {
       tools: TOOLS_OPENAI,
     });
     const calls = res.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null))).toEqual(
-      CALLS.map((c) => [c.name, c.arguments]),
-    );
+    expect(
+      calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null)),
+    ).toEqual(CALLS.map((c) => [c.name, c.arguments]));
     expect(new Set(calls.map((c) => c.id)).size).toBe(2);
     expect(res.choices[0]?.finish_reason).toBe('tool_calls');
     expect(res.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 15 });
@@ -115,9 +120,9 @@ describe.each(providers)('OpenAI Chat surface → %s provider', (p) => {
     });
     const final = await stream.finalChatCompletion();
     const calls = final.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null))).toEqual(
-      CALLS.map((c) => [c.name, c.arguments]),
-    );
+    expect(
+      calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null)),
+    ).toEqual(CALLS.map((c) => [c.name, c.arguments]));
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
     expect(final.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 15 });
   });
@@ -128,7 +133,11 @@ describe.each(providers)('Anthropic surface → %s provider', (p) => {
 
   it('plain', async () => {
     const text = scriptText(p);
-    const res = await anthropic().messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] });
+    const res = await anthropic().messages.create({
+      model,
+      max_tokens: 256,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(res.content).toEqual([expect.objectContaining({ type: 'text', text })]);
     expect(res.stop_reason).toBe('end_turn');
     expect(res.usage).toMatchObject({ input_tokens: 12, output_tokens: 7 });
@@ -197,8 +206,14 @@ describe.each(providers)('OpenAI Responses surface → %s provider', (p) => {
 
   it('tools', async () => {
     scriptTools(p);
-    const res = await openai().responses.create({ model, input: 'Weather and time in Paris?', tools: TOOLS_RESPONSES });
-    const calls = res.output.flatMap((o) => (o.type === 'function_call' ? [[o.name, JSON.parse(o.arguments)]] : []));
+    const res = await openai().responses.create({
+      model,
+      input: 'Weather and time in Paris?',
+      tools: TOOLS_RESPONSES,
+    });
+    const calls = res.output.flatMap((o) =>
+      o.type === 'function_call' ? [[o.name, JSON.parse(o.arguments)]] : [],
+    );
     expect(calls).toEqual(CALLS.map((c) => [c.name, c.arguments]));
   });
 
@@ -207,7 +222,9 @@ describe.each(providers)('OpenAI Responses surface → %s provider', (p) => {
     const final = await openai()
       .responses.stream({ model, input: 'Weather and time in Paris?', tools: TOOLS_RESPONSES })
       .finalResponse();
-    const calls = final.output.flatMap((o) => (o.type === 'function_call' ? [[o.name, JSON.parse(o.arguments)]] : []));
+    const calls = final.output.flatMap((o) =>
+      o.type === 'function_call' ? [[o.name, JSON.parse(o.arguments)]] : [],
+    );
     expect(calls).toEqual(CALLS.map((c) => [c.name, c.arguments]));
     expect(final.usage).toMatchObject({ input_tokens: 20, output_tokens: 15 });
   });
@@ -218,7 +235,10 @@ describe.each(providers)('Cursor surface → %s provider', (p) => {
 
   it('plain (chat-shaped body)', async () => {
     const text = scriptText(p);
-    const res = await cursor().chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] });
+    const res = await cursor().chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(res.choices[0]?.message.content).toBe(text);
     expect(res.choices[0]?.finish_reason).toBe('stop');
   });
@@ -262,19 +282,26 @@ describe.each(providers)('Cursor surface → %s provider', (p) => {
     });
     const body = (await res.json()) as OpenAI.ChatCompletion;
     const calls = body.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null))).toEqual(
-      CALLS.map((c) => [c.name, c.arguments]),
-    );
+    expect(
+      calls.map((c) => (c.type === 'function' ? [c.function.name, JSON.parse(c.function.arguments)] : null)),
+    ).toEqual(CALLS.map((c) => [c.name, c.arguments]));
     expect(body.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
   it('stream + tools', async () => {
     scriptTools(p);
     const final = await cursor()
-      .chat.completions.stream({ model, messages: [{ role: 'user', content: 'Weather?' }], tools: TOOLS_OPENAI })
+      .chat.completions.stream({
+        model,
+        messages: [{ role: 'user', content: 'Weather?' }],
+        tools: TOOLS_OPENAI,
+      })
       .finalChatCompletion();
     const calls = final.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((c) => (c.type === 'function' ? c.function.name : null))).toEqual(['get_weather', 'get_time']);
+    expect(calls.map((c) => (c.type === 'function' ? c.function.name : null))).toEqual([
+      'get_weather',
+      'get_time',
+    ]);
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
   });
 });

@@ -10,14 +10,18 @@ afterAll(async () => {
   await stack.close();
 });
 
-const openai = (apiKey = stack.key): OpenAI => new OpenAI({ baseURL: `${stack.base}/v1`, apiKey, maxRetries: 0 });
-const anthropic = (): Anthropic => new Anthropic({ baseURL: `${stack.base}/anthropic`, apiKey: stack.key, maxRetries: 0 });
+const openai = (apiKey = stack.key): OpenAI =>
+  new OpenAI({ baseURL: `${stack.base}/v1`, apiKey, maxRetries: 0 });
+const anthropic = (): Anthropic =>
+  new Anthropic({ baseURL: `${stack.base}/anthropic`, apiKey: stack.key, maxRetries: 0 });
 
 describe('models', () => {
   it('GET /v1/models lists the prefixed ids the key may use', async () => {
     const ids = [];
     for await (const m of openai().models.list()) ids.push(m.id);
-    expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4.1', 'anthropic/claude-sonnet-4-6', 'ollama/qwen3:32b']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['openai/gpt-4.1', 'anthropic/claude-sonnet-4-6', 'ollama/qwen3:32b']),
+    );
     const restricted = [];
     for await (const m of openai(stack.restrictedKey).models.list()) restricted.push(m.id);
     expect(restricted.every((id) => id.startsWith('openai/'))).toBe(true);
@@ -34,7 +38,9 @@ describe('models', () => {
     expect(page.data).toHaveLength(2);
     expect(page.data[0]).toMatchObject({ type: 'model', id: expect.any(String) });
     expect(page.has_more).toBe(true);
-    const res = await fetch(`${stack.base}/anthropic/v1/models?limit=1000`, { headers: { 'x-api-key': stack.key } });
+    const res = await fetch(`${stack.base}/anthropic/v1/models?limit=1000`, {
+      headers: { 'x-api-key': stack.key },
+    });
     const body = (await res.json()) as { data: Array<{ id: string }>; has_more: boolean };
     expect(body.data.map((m) => m.id)).toContain('anthropic/claude-haiku-4-5');
     expect(body.has_more).toBe(false);
@@ -56,14 +62,18 @@ describe('models', () => {
 
 describe('Anthropic forwarding', () => {
   it('anthropic-version, anthropic-beta and ?beta=true reach the provider unchanged, with unknown fields', async () => {
-    const beta = 'claude-code-20250219,interleaved-thinking-2025-05-14,context-1m-2025-08-07,made-up-beta-2031-01-01';
+    const beta =
+      'claude-code-20250219,interleaved-thinking-2025-05-14,context-1m-2025-08-07,made-up-beta-2031-01-01';
     stack.mocks.anthropic.enqueue({ kind: 'text', text: 'fine' });
     const body = {
       model: 'anthropic/claude-sonnet-4-6',
       max_tokens: 64,
       system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } }],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Hi', cache_control: { type: 'ephemeral', ttl: '1h' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'Hi', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+        },
         { role: 'system', content: 'mid-conversation system note' },
       ],
       context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
@@ -108,7 +118,11 @@ describe('Anthropic forwarding', () => {
     const raw = '{"model":"claude-haiku-4-5",  "max_tokens":8,"messages":[{"role":"user","content":"Hi"}]}';
     await fetch(`${stack.base}/anthropic/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': stack.key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      headers: {
+        'x-api-key': stack.key,
+        'content-type': 'application/json',
+        'anthropic-version': '2023-06-01',
+      },
       body: raw,
     });
     expect(stack.mocks.anthropic.received.at(-1)?.body).toBe(raw);
@@ -136,7 +150,10 @@ describe('count_tokens', () => {
 
   it('404, never a fake zero, when the provider cannot count', async () => {
     await expect(
-      anthropic().messages.countTokens({ model: 'openai/gpt-4.1', messages: [{ role: 'user', content: 'x' }] }),
+      anthropic().messages.countTokens({
+        model: 'openai/gpt-4.1',
+        messages: [{ role: 'user', content: 'x' }],
+      }),
     ).rejects.toBeInstanceOf(Anthropic.NotFoundError);
   });
 });
@@ -146,7 +163,11 @@ describe('embeddings', () => {
     '%s with the SDK default (base64) decodes to the provider floats',
     async (model) => {
       const viaSdk = await openai().embeddings.create({ model, input: ['hello world', 'second'] });
-      const asFloats = await openai().embeddings.create({ model, input: ['hello world', 'second'], encoding_format: 'float' });
+      const asFloats = await openai().embeddings.create({
+        model,
+        input: ['hello world', 'second'],
+        encoding_format: 'float',
+      });
       expect(viaSdk.data).toHaveLength(2);
       expect(viaSdk.data[0]?.embedding.length).toBeGreaterThan(0);
       const a = viaSdk.data[1]?.embedding ?? [];
@@ -169,9 +190,17 @@ describe('embeddings', () => {
 
 describe('the record stage', () => {
   it('records tokens, timings and the client for a translated stream', async () => {
-    stack.mocks.gemini.enqueue({ kind: 'text', text: 'recorded', usage: { input: 30, output: 4, cacheRead: 10 } });
+    stack.mocks.gemini.enqueue({
+      kind: 'text',
+      text: 'recorded',
+      usage: { input: 30, output: 4, cacheRead: 10 },
+    });
     const { data: stream, response } = await openai()
-      .chat.completions.create({ model: 'gemini/gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] })
+      .chat.completions.create({
+        model: 'gemini/gemini-2.5-flash',
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      })
       .withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -203,14 +232,21 @@ describe('the record stage', () => {
       method: 'POST',
       signal: ctl.signal,
       headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'openai/gpt-4.1', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      body: JSON.stringify({
+        model: 'openai/gpt-4.1',
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
     });
     const before = stack.events.all().length;
     setTimeout(() => ctl.abort(), 200);
     await expect(pending.then((r) => r.text())).rejects.toThrow();
     const { eventually } = await import('@optscale/testing');
     const event = await eventually(() => {
-      const e = stack.events.all().slice(before).find((x) => x.status === 499);
+      const e = stack.events
+        .all()
+        .slice(before)
+        .find((x) => x.status === 499);
       if (!e) throw new Error('not recorded yet');
       return e;
     });

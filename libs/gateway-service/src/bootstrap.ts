@@ -27,7 +27,11 @@ export async function startGateway(
   extraSinks: readonly RequestEventSink[] = [],
 ): Promise<RunningGateway> {
   const runtime = new GatewayRuntime(env, config, extraSinks);
-  const adapter = new FastifyAdapter({ bodyLimit: env.BODY_LIMIT_BYTES, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    logger: false,
+    return503OnClosing: true,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
     logger: ['error', 'warn'],
   });

@@ -13,7 +13,11 @@ export const gatewayEnvSchema = z.object({
   /** Where the embedded default keeps its data (the demo key, the request log). */
   OPTSCALE_DATA_DIR: z.string().default('./.optscale'),
   /** Largest accepted request body. Anthropic's own limit is 32 MB. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Time to the provider's response headers; non-streaming generations can take minutes. */
   UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
@@ -32,10 +36,14 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 /** Parse the environment; `NAME_FILE` supplies `NAME` from a file (mounted secrets). */
 export function parseGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const resolved: Record<string, string | undefined> = { ...env };
-  for (const [name, value] of Object.entries(env)) {
-    if (name.endsWith('_FILE') && value) {
-      const target = name.slice(0, -5);
-      if (resolved[target] === undefined) resolved[target] = readFileSync(value, 'utf8').trim();
+  for (const target of Object.keys(gatewayEnvSchema.shape)) {
+    const file = env[`${target}_FILE`];
+    if (file && resolved[target] === undefined) {
+      try {
+        resolved[target] = readFileSync(file, 'utf8').trim();
+      } catch {
+        throw new Error(`invalid environment: ${target}_FILE cannot be read`);
+      }
     }
   }
   const result = gatewayEnvSchema.safeParse(resolved);

@@ -37,7 +37,12 @@ export class GatewayRuntime {
       this.requestLog = new JsonLinesEventSink(join(env.OPTSCALE_DATA_DIR, 'requests.ndjson'));
       sinks.push(this.requestLog);
     }
-    this.extensions = { preCall: [], router: modelCatalogRouter, postCall: [], sink: new FanOutEventSink(sinks) };
+    this.extensions = {
+      preCall: [],
+      router: modelCatalogRouter,
+      postCall: [],
+      sink: new FanOutEventSink(sinks),
+    };
   }
 
   state = (): GatewayState => this.current;

@@ -53,7 +53,16 @@ export function runClaude(run: ClaudeRun): Promise<CliResult> {
   };
   return runCli({
     command: process.execPath,
-    args: [CLAUDE_CLI_JS, '-p', run.prompt, '--output-format', 'json', '--max-turns', '4', ...(run.extraArgs ?? [])],
+    args: [
+      CLAUDE_CLI_JS,
+      '-p',
+      run.prompt,
+      '--output-format',
+      'json',
+      '--max-turns',
+      '4',
+      ...(run.extraArgs ?? []),
+    ],
     cwd: run.cwd,
     env,
     timeoutMs: run.timeoutMs,
@@ -73,7 +82,8 @@ export function claudeResult(cli: CliResult): ClaudeJsonResult {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || parsed.type !== 'result') throw new Error(`claude printed no JSON result\n${cli.describe()}`);
+  if (!parsed || parsed.type !== 'result')
+    throw new Error(`claude printed no JSON result\n${cli.describe()}`);
   if (parsed.is_error || cli.exitCode !== 0) {
     throw new Error(`claude reported an error: ${parsed.subtype}: ${parsed.result}\n${cli.describe()}`);
   }

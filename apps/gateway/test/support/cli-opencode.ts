@@ -44,7 +44,10 @@ export function openCodeConfig(baseUrl: string, model: string): Record<string, u
 }
 
 export function runOpenCode(run: OpenCodeRun): Promise<CliResult> {
-  writeFileSync(join(run.cwd, 'opencode.json'), JSON.stringify(openCodeConfig(run.baseUrl, run.model), null, 2));
+  writeFileSync(
+    join(run.cwd, 'opencode.json'),
+    JSON.stringify(openCodeConfig(run.baseUrl, run.model), null, 2),
+  );
   const env: Record<string, string> = {
     ...isolatedEnv(run.home, run.proxyUrl),
     OPTSCALE_API_KEY: run.key,

@@ -18,7 +18,9 @@ export const OPENCODE_BIN = join(REPO_ROOT, 'node_modules/opencode-ai/bin/openco
 /** Throws a precise error (never a skip) when a CLI is not installed. */
 export function requireInstalled(path: string, pkg: string): void {
   if (!existsSync(path)) {
-    throw new Error(`${pkg} is not installed: ${path} does not exist (it is a root devDependency; run npm ci at the repo root)`);
+    throw new Error(
+      `${pkg} is not installed: ${path} does not exist (it is a root devDependency; run npm ci at the repo root)`,
+    );
   }
 }
 

@@ -46,7 +46,12 @@ export async function startRecordingProxy(targetOrigin: string): Promise<Recordi
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const body = raw.toString('utf8');
-      const entry: ClientRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+      const entry: ClientRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body,
+      };
       try {
         if (body) entry.json = JSON.parse(body) as unknown;
       } catch {

@@ -16,7 +16,11 @@ export const OTHER_ORG_ID = '7d0c2a4e-0000-4000-8000-000000000002';
 
 /** The provider connections of the test organization, one per provider type, each on its mock. */
 export const PROVIDERS = {
-  openai: { kind: 'openai', apiType: 'openai', models: ['gpt-4.1', 'gpt-4.1-mini', 'text-embedding-3-small'] },
+  openai: {
+    kind: 'openai',
+    apiType: 'openai',
+    models: ['gpt-4.1', 'gpt-4.1-mini', 'text-embedding-3-small'],
+  },
   anthropic: { kind: 'anthropic', apiType: 'anthropic', models: ['claude-sonnet-4-6', 'claude-haiku-4-5'] },
   gemini: { kind: 'gemini', apiType: 'gemini', models: ['gemini-2.5-flash', 'text-embedding-004'] },
   ollama: { kind: 'ollama', apiType: 'ollama', models: ['llama3.2', 'qwen3:32b', 'nomic-embed-text'] },
@@ -51,7 +55,9 @@ export interface TestStack {
 /** Mock providers of every kind, and a gateway in this process configured to reach them. */
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const mocks = {} as Record<ProviderName, MockProvider>;
-  for (const [name, p] of Object.entries(PROVIDERS) as Array<[ProviderName, (typeof PROVIDERS)[ProviderName]]>) {
+  for (const [name, p] of Object.entries(PROVIDERS) as Array<
+    [ProviderName, (typeof PROVIDERS)[ProviderName]]
+  >) {
     mocks[name] = await startMockProvider(p.kind, { models: [...p.models], apiKey: `upstream-${name}` });
   }
   const key = generateKey();
@@ -96,7 +102,14 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
         name: 'Other corporation',
         currency: 'EUR',
         providers: [],
-        users: [{ email: 'x@other.example', role: 'admin', allowed_providers: [], keys: [{ name: 'k', value: otherOrgKey, active: true }] }],
+        users: [
+          {
+            email: 'x@other.example',
+            role: 'admin',
+            allowed_providers: [],
+            keys: [{ name: 'k', value: otherOrgKey, active: true }],
+          },
+        ],
       },
     ],
   };

@@ -19,7 +19,9 @@ export function keyPrefix(key: string): string {
 }
 
 /** The key a client sent, in any of the header styles real clients use. */
-export function extractKey(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+export function extractKey(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string | undefined {
   const auth = headers['authorization'];
   if (typeof auth === 'string') {
     const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(auth);

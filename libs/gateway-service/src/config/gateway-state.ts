@@ -73,7 +73,8 @@ export function buildGatewayState(config: ConfigFile, now = Date.now()): Gateway
       };
       for (const keyConfig of userConfig.keys) {
         const hash = keyConfig.hash ?? hashKey(keyConfig.value ?? '');
-        if (keysByHash.has(hash)) throw new Error(`key "${keyConfig.name}" of ${user.email} is configured twice`);
+        if (keysByHash.has(hash))
+          throw new Error(`key "${keyConfig.name}" of ${user.email} is configured twice`);
         const record: KeyRecord = {
           id: `key_${hash.slice(7, 23)}`,
           name: keyConfig.name,

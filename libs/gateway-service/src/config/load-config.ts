@@ -10,13 +10,16 @@ export class ConfigError extends Error {}
  */
 export function interpolateEnv(text: string, env: NodeJS.ProcessEnv): string {
   const missing = new Set<string>();
-  const out = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def?: string) => {
-    const value = env[name];
-    if (value !== undefined && value !== '') return value;
-    if (def !== undefined) return def;
-    missing.add(name);
-    return '';
-  });
+  const out = text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_m, name: string, def?: string) => {
+      const value = env[name];
+      if (value !== undefined && value !== '') return value;
+      if (def !== undefined) return def;
+      missing.add(name);
+      return '';
+    },
+  );
   if (missing.size > 0) {
     throw new ConfigError(`config refers to unset environment variables: ${[...missing].join(', ')}`);
   }

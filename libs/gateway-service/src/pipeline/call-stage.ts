@@ -24,5 +24,7 @@ export function forwardedBody(
   clientModel: string,
   upstreamModel: string,
 ): string {
-  return upstreamModel === clientModel ? raw.toString('utf8') : JSON.stringify({ ...body, model: upstreamModel });
+  return upstreamModel === clientModel
+    ? raw.toString('utf8')
+    : JSON.stringify({ ...body, model: upstreamModel });
 }

@@ -77,9 +77,14 @@ export class ChatPipeline {
     tctx: TranslateContext,
   ): Promise<Outcome> {
     const provider = ctx.provider as ProviderConnection;
-    const build = provider.adapter.buildPassthroughRequest;
-    if (!build) throw new GatewayError('internal', 'provider cannot forward requests');
-    const upstream = await callUpstream(ctx, this.deps.upstream, build(path, body, target, ctx.headers));
+    const adapter = provider.adapter;
+    if (!adapter.buildPassthroughRequest)
+      throw new GatewayError('internal', 'provider cannot forward requests');
+    const upstream = await callUpstream(
+      ctx,
+      this.deps.upstream,
+      adapter.buildPassthroughRequest(path, body, target, ctx.headers),
+    );
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, true);
     ctx.status = upstream.status;
     const contentType = upstream.headers['content-type'] ?? 'application/json';
@@ -129,7 +134,11 @@ export class ChatPipeline {
     for (const policy of this.deps.extensions.preCall) {
       if (policy.appliesTo(ctx)) await policy.apply(ctx, request);
     }
-    const upstream = await callUpstream(ctx, this.deps.upstream, provider.adapter.buildChatRequest(request, target));
+    const upstream = await callUpstream(
+      ctx,
+      this.deps.upstream,
+      provider.adapter.buildChatRequest(request, target),
+    );
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, false);
     ctx.status = 200;
     const postCall = this.deps.extensions.postCall.filter((p) => p.appliesTo(ctx));
@@ -146,7 +155,10 @@ export class ChatPipeline {
         body: JSON.stringify(codec.encodeResponse(response, tctx, request)),
       };
     }
-    const reader = new UpstreamEventReader(provider.adapter.streamFraming, provider.adapter.createStreamDecoder(tctx));
+    const reader = new UpstreamEventReader(
+      provider.adapter.streamFraming,
+      provider.adapter.createStreamDecoder(tctx),
+    );
     const encoder = codec.createStreamEncoder(tctx, request);
     return {
       kind: 'stream',
@@ -192,8 +204,14 @@ export class ChatPipeline {
       // The provider broke off mid-stream: the status is already sent, so the client gets its
       // dialect's in-band error event.
       failed = true;
-      yield emit([{ type: 'error', error: { status: 502, message: 'the provider stream broke off', type: 'api_error' } }]) +
-        encoder.end();
+      yield (
+        emit([
+          {
+            type: 'error',
+            error: { status: 502, message: 'the provider stream broke off', type: 'api_error' },
+          },
+        ]) + encoder.end()
+      );
     }
     if (!failed) yield emit(reader.end()) + encoder.end();
   }
@@ -215,9 +233,8 @@ function applyStreamPolicies(
 ): StreamEvent[] {
   let events = [event];
   for (const policy of policies) {
-    const on = policy.onStreamEvent;
-    if (!on) continue;
-    events = events.flatMap((e) => on.call(policy, ctx, e));
+    if (!policy.onStreamEvent) continue;
+    events = events.flatMap((e) => policy.onStreamEvent?.(ctx, e) ?? [e]);
   }
   return events;
 }

@@ -36,9 +36,16 @@ export async function handleCountTokens(
   if (adapter.dialect === 'anthropic' && adapter.buildPassthroughRequest) {
     ctx.passthrough = true;
     const forwarded = forwardedBody(raw, body, clientModel, route.upstreamModel);
-    const upstream = await send(adapter.buildPassthroughRequest('/v1/messages/count_tokens' + query, forwarded, target, ctx.headers));
+    const upstream = await send(
+      adapter.buildPassthroughRequest('/v1/messages/count_tokens' + query, forwarded, target, ctx.headers),
+    );
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, route.provider, upstream, true);
-    return { kind: 'body', status: upstream.status, headers: { ...JSON_HEADERS }, body: Buffer.from(await upstream.body.arrayBuffer()) };
+    return {
+      kind: 'body',
+      status: upstream.status,
+      headers: { ...JSON_HEADERS },
+      body: Buffer.from(await upstream.body.arrayBuffer()),
+    };
   }
   if (!adapter.buildCountTokensRequest || !adapter.parseCountTokens) {
     throw new GatewayError('not_found', `token counting is not available for model "${clientModel}"`);

@@ -30,7 +30,11 @@ export async function handleEmbeddings(
   ctx.clientModel = clientModel;
   const input = body['input'];
   if (!isEmbeddingInput(input)) {
-    throw new GatewayError('invalid_request', '"input" must be a string, an array of strings, or token arrays', 'input');
+    throw new GatewayError(
+      'invalid_request',
+      '"input" must be a string, an array of strings, or token arrays',
+      'input',
+    );
   }
   const route = deps.extensions.router.route(ctx, org, key.user, clientModel);
   ctx.provider = route.provider;
@@ -39,10 +43,16 @@ export async function handleEmbeddings(
   const target = targetOf(route.provider, route.upstreamModel);
   const send = (req: UpstreamRequest) => callUpstream(ctx, deps.upstream, req);
 
-  if (adapter.dialect === 'openai-chat' && route.provider.apiType !== 'azure-openai' && adapter.buildPassthroughRequest) {
+  if (
+    adapter.dialect === 'openai-chat' &&
+    route.provider.apiType !== 'azure-openai' &&
+    adapter.buildPassthroughRequest
+  ) {
     ctx.passthrough = true;
     const forwarded = forwardedBody(raw, body, clientModel, route.upstreamModel);
-    const upstream = await send(adapter.buildPassthroughRequest('/embeddings', forwarded, target, ctx.headers));
+    const upstream = await send(
+      adapter.buildPassthroughRequest('/embeddings', forwarded, target, ctx.headers),
+    );
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, route.provider, upstream, true);
     const bytes = Buffer.from(await upstream.body.arrayBuffer());
     setImmediate(() => {
@@ -52,7 +62,11 @@ export async function handleEmbeddings(
   }
 
   if (!adapter.buildEmbeddingsRequest || !adapter.parseEmbeddingsResponse) {
-    throw new GatewayError('invalid_request', `provider "${route.provider.proxyName}" does not serve embeddings`, 'model');
+    throw new GatewayError(
+      'invalid_request',
+      `provider "${route.provider.proxyName}" does not serve embeddings`,
+      'model',
+    );
   }
   const request: EmbeddingsRequest = { model: route.upstreamModel, input };
   if (typeof body['dimensions'] === 'number') request.dimensions = body['dimensions'];

@@ -25,13 +25,27 @@ export function listModelsOpenAI(ctx: RequestContext, state: GatewayState): Outc
 export function retrieveModelOpenAI(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
   const found = listUserModels(org, key.user).find((m) => m.id === id || `${m.model}` === id);
-  if (!found) throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
-  return jsonOutcome(200, { id: found.id, object: 'model', created: state.loadedAt, owned_by: found.provider.proxyName });
+  if (!found)
+    throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
+  return jsonOutcome(200, {
+    id: found.id,
+    object: 'model',
+    created: state.loadedAt,
+    owned_by: found.provider.proxyName,
+  });
 }
 
-export function listModelsAnthropic(ctx: RequestContext, state: GatewayState, query: URLSearchParams): Outcome {
+export function listModelsAnthropic(
+  ctx: RequestContext,
+  state: GatewayState,
+  query: URLSearchParams,
+): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const models = listUserModels(org, key.user).map((m) => ({ id: m.id, displayName: m.id, created: state.loadedAt }));
+  const models = listUserModels(org, key.user).map((m) => ({
+    id: m.id,
+    displayName: m.id,
+    created: state.loadedAt,
+  }));
   const limit = Number(query.get('limit') ?? '20');
   const paging: { limit?: number; afterId?: string; beforeId?: string } = {
     limit: Number.isFinite(limit) ? Math.min(Math.max(Math.trunc(limit), 1), 1000) : 20,
@@ -46,7 +60,8 @@ export function listModelsAnthropic(ctx: RequestContext, state: GatewayState, qu
 export function retrieveModelAnthropic(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
   const found = listUserModels(org, key.user).find((m) => m.id === id);
-  if (!found) throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
+  if (!found)
+    throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
   return jsonOutcome(200, {
     type: 'model',
     id: found.id,

@@ -2,7 +2,8 @@ import { GatewayError } from './gateway-error';
 
 /** Parse a JSON request body that must be an object; a clear 400 otherwise. */
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
-  if (raw.length === 0) throw new GatewayError('invalid_request', 'request body is empty; expected a JSON object');
+  if (raw.length === 0)
+    throw new GatewayError('invalid_request', 'request body is empty; expected a JSON object');
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));

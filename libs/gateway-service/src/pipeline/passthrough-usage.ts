@@ -41,7 +41,9 @@ export interface UsageTap {
 /** Reads usage off a forwarded stream as it passes, without changing a byte of it. */
 export function usageTap(codec: ClientCodec, provider: ProviderConnection, tctx: TranslateContext): UsageTap {
   const decoder: StreamDecoder<FramedChunk> =
-    codec.name === 'openai-responses' ? createResponsesStreamDecoder(tctx) : provider.adapter.createStreamDecoder(tctx);
+    codec.name === 'openai-responses'
+      ? createResponsesStreamDecoder(tctx)
+      : provider.adapter.createStreamDecoder(tctx);
   const reader = new UpstreamEventReader('sse', decoder);
   let usage: Usage = { ...ZERO_USAGE };
   let broken = false;

@@ -1,4 +1,10 @@
-import { openAIToolNameMap, restoreToolName, type ChatRequest, type ChatResponse, type StreamEvent } from '@optscale/protocol';
+import {
+  openAIToolNameMap,
+  restoreToolName,
+  type ChatRequest,
+  type ChatResponse,
+  type StreamEvent,
+} from '@optscale/protocol';
 import type { ProviderConnection } from '../config/gateway-state';
 
 /**
@@ -9,7 +15,7 @@ import type { ProviderConnection } from '../config/gateway-state';
 export function toolNameRestorer(
   provider: ProviderConnection,
   request: ChatRequest,
-): { event(e: StreamEvent): StreamEvent; response(r: ChatResponse): ChatResponse } | undefined {
+): { event: (e: StreamEvent) => StreamEvent; response: (r: ChatResponse) => ChatResponse } | undefined {
   if (provider.adapter.dialect !== 'openai-chat') return undefined;
   const names = openAIToolNameMap(request.tools);
   if (names.size === 0) return undefined;

@@ -38,5 +38,10 @@ export async function upstreamErrorOutcome(
     param: err.param ?? null,
   });
   ctx.status = out.status;
-  return { kind: 'body', status: out.status, headers: { ...JSON_HEADERS, ...backoff }, body: JSON.stringify(out.body) };
+  return {
+    kind: 'body',
+    status: out.status,
+    headers: { ...JSON_HEADERS, ...backoff },
+    body: JSON.stringify(out.body),
+  };
 }

@@ -67,8 +67,10 @@ export const openAIChatCodec: ClientCodec = {
   name: 'openai-chat',
   decodeRequest: decodeOpenAIChatRequest,
   encodeResponse: (res, ctx) => encodeOpenAIChatResponse(res, ctx),
-  createStreamEncoder: (ctx, req) => createOpenAIChatStreamEncoder(ctx, { includeUsage: req.includeUsage === true }),
-  passthroughPath: (p) => (sameDialect(p, 'openai-chat') && p.apiType !== 'azure-openai' ? '/chat/completions' : undefined),
+  createStreamEncoder: (ctx, req) =>
+    createOpenAIChatStreamEncoder(ctx, { includeUsage: req.includeUsage === true }),
+  passthroughPath: (p) =>
+    sameDialect(p, 'openai-chat') && p.apiType !== 'azure-openai' ? '/chat/completions' : undefined,
   error: openAIError,
 };
 
@@ -86,7 +88,8 @@ export const cursorCodec: ClientCodec = {
   name: 'cursor',
   decodeRequest: decodeCursorRequest,
   encodeResponse: (res, ctx) => encodeOpenAIChatResponse(res, ctx),
-  createStreamEncoder: (ctx, req) => createOpenAIChatStreamEncoder(ctx, { includeUsage: req.includeUsage === true }),
+  createStreamEncoder: (ctx, req) =>
+    createOpenAIChatStreamEncoder(ctx, { includeUsage: req.includeUsage === true }),
   // Cursor's hybrid bodies are always normalized: no provider speaks them.
   passthroughPath: () => undefined,
   error: openAIError,
@@ -103,7 +106,10 @@ export const anthropicCodec: ClientCodec = {
     const s = status === 503 ? 529 : status;
     return {
       status: s,
-      body: encodeAnthropicError(s, message, { type: opts.type ?? anthropicErrorType(s), requestId: opts.requestId }),
+      body: encodeAnthropicError(s, message, {
+        type: opts.type ?? anthropicErrorType(s),
+        requestId: opts.requestId,
+      }),
     };
   },
 };

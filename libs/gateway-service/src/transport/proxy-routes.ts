@@ -15,14 +15,23 @@ import {
 import { jsonOutcome, type Outcome } from '../pipeline/outcome';
 import { RequestContext, clock } from '../pipeline/request-context';
 import { randomId } from '../pipeline/translate-context';
-import { anthropicCodec, cursorCodec, openAIChatCodec, responsesCodec, type ClientCodec } from './client-codecs';
+import {
+  anthropicCodec,
+  cursorCodec,
+  openAIChatCodec,
+  responsesCodec,
+  type ClientCodec,
+} from './client-codecs';
 
 interface OrgParams {
   org: string;
   '*'?: string;
 }
 
-type Handler = (ctx: RequestContext, req: FastifyRequest<{ Params: OrgParams }>) => Promise<Outcome> | Outcome;
+type Handler = (
+  ctx: RequestContext,
+  req: FastifyRequest<{ Params: OrgParams }>,
+) => Promise<Outcome> | Outcome;
 
 /**
  * The data plane's HTTP surface, served by Fastify directly (docs/adr/0002): each route is a few
@@ -41,7 +50,9 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ChatPipelineDeps
       // Bodies arrive as raw bytes whatever the content type (curl sends form-encoded by default):
       // forwarded untouched when the dialects match, parsed by the pipeline otherwise.
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, payload, next) => next(null, payload));
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, payload, next) =>
+        next(null, payload),
+      );
 
       const route = (
         method: 'GET' | 'POST' | 'HEAD',
@@ -68,7 +79,9 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ChatPipelineDeps
       route('POST', '/:org/v1/embeddings', 'openai', 'embeddings', openAIChatCodec, (ctx, req) =>
         handleEmbeddings(ctx, deps, openAIChatCodec, body(req)),
       );
-      route('GET', '/:org/v1/models', 'openai', 'models', openAIChatCodec, (ctx) => listModelsOpenAI(ctx, deps.state()));
+      route('GET', '/:org/v1/models', 'openai', 'models', openAIChatCodec, (ctx) =>
+        listModelsOpenAI(ctx, deps.state()),
+      );
       route('GET', '/:org/v1/models/*', 'openai', 'models', openAIChatCodec, (ctx, req) =>
         retrieveModelOpenAI(ctx, deps.state(), req.params['*'] ?? ''),
       );
@@ -77,8 +90,13 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ChatPipelineDeps
       route('POST', '/:org/anthropic/v1/messages', 'anthropic', 'chat', anthropicCodec, (ctx, req) =>
         chat.handle(ctx, anthropicCodec, body(req), queryOf(req)),
       );
-      route('POST', '/:org/anthropic/v1/messages/count_tokens', 'anthropic', 'count_tokens', anthropicCodec, (ctx, req) =>
-        handleCountTokens(ctx, deps, anthropicCodec, body(req), queryOf(req)),
+      route(
+        'POST',
+        '/:org/anthropic/v1/messages/count_tokens',
+        'anthropic',
+        'count_tokens',
+        anthropicCodec,
+        (ctx, req) => handleCountTokens(ctx, deps, anthropicCodec, body(req), queryOf(req)),
       );
       route('GET', '/:org/anthropic/v1/models', 'anthropic', 'models', anthropicCodec, (ctx, req) =>
         listModelsAnthropic(ctx, deps.state(), new URLSearchParams(queryOf(req))),
@@ -93,7 +111,9 @@ export function registerProxyRoutes(app: FastifyInstance, deps: ChatPipelineDeps
 
       // Cursor's hybrid dialect, answered as Chat Completions.
       for (const path of ['/:org/cursor/chat/completions', '/:org/cursor/v1/chat/completions']) {
-        route('POST', path, 'cursor', 'chat', cursorCodec, (ctx, req) => chat.handle(ctx, cursorCodec, body(req), ''));
+        route('POST', path, 'cursor', 'chat', cursorCodec, (ctx, req) =>
+          chat.handle(ctx, cursorCodec, body(req), ''),
+        );
       }
       for (const path of ['/:org/cursor/models', '/:org/cursor/v1/models']) {
         route('GET', path, 'cursor', 'models', cursorCodec, (ctx) => listModelsOpenAI(ctx, deps.state()));

@@ -89,15 +89,12 @@ class MockServer implements MockProvider, MockContext {
     this.closing.abort();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    const t = Date.now();
-    const iv = setInterval(() => { this.server.getConnections((e, n) => console.log('DEBUG mock', this.kind, this.port, 'closing', Date.now() - t, 'ms, connections', n)); }, 2000);
     await closed;
-    clearInterval(iv);
-    console.log('DEBUG mock closed', this.kind, Date.now() - t);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
+    res.on('close', () => console.log('DEBUG res close', this.kind, req.url, 'ended', res.writableEnded, Math.round(performance.now() - startedAt)));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());

@@ -21,6 +21,7 @@ import type {
   ResponseEvent,
   ResponseObject,
 } from '../../__fixtures__/wire-types';
+import { eventually } from '../../eventually';
 import { startMockProvider } from '../server';
 import type { MockProvider } from '../types';
 
@@ -31,6 +32,11 @@ const args = (c: OpenAIToolCall): unknown => JSON.parse(c.function.arguments);
 /** Chunks of an OpenAI stream, with `[DONE]` kept as the string. */
 const chunksOf = (text: string): Array<ChatChunk | '[DONE]'> => sseJson(text).map((e) => e.json as ChatChunk | '[DONE]');
 const isChunk = (c: ChatChunk | '[DONE]'): c is ChatChunk => c !== '[DONE]';
+
+/** Waits until the mock has recorded a request. */
+async function eventuallyReceived(mock: MockProvider): Promise<void> {
+  await eventually(() => expect(mock.received.length).toBeGreaterThan(0));
+}
 
 const calls = [
   { name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_AbC123' },
@@ -198,6 +204,38 @@ describe('openai mock', () => {
   });
 
   describe('scenarios', () => {
+    it('close() ends a stream that is still waiting on its delays', async () => {
+      const local = await startMockProvider('openai');
+      local.setDefault({ kind: 'text', text: 'never finished', firstChunkDelayMs: 10_000 });
+      const pending = raw(`${local.url}/chat/completions`, { body: { model: 'm', messages: user, stream: true } });
+      await eventuallyReceived(local);
+      const started = Date.now();
+      await local.close();
+      const res = await pending;
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(res.complete).toBe(false);
+      expect(res.text).not.toContain('[DONE]');
+    });
+
+    it('a client that goes away mid-delay does not hold the mock; close() is prompt', async () => {
+      const local = await startMockProvider('openai');
+      local.enqueue({ kind: 'text', text: 'slow answer', firstChunkDelayMs: 5000, chunkDelayMs: 5000 });
+      const controller = new AbortController();
+      const res = await fetch(`${local.url}/chat/completions`, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'm', messages: user, stream: true }),
+      });
+      expect(res.status).toBe(200);
+      controller.abort();
+      const started = Date.now();
+      const second = await raw(`${local.url}/chat/completions`, { body: { model: 'm', messages: user } });
+      expect(second.status).toBe(200);
+      await local.close();
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
     it('die_midway: destroys the socket after N content chunks without a terminator', async () => {
       mock.enqueue({ kind: 'die_midway', text: 'one two three four', afterChunks: 2 });
       const res = await chat({ stream: true });
