@@ -273,7 +273,8 @@ export function renderMarkdown(result) {
   );
   md.push('## Against the targets', '');
   md.push(
-    "Gateway with every stage on (key-hash auth, model resolution and routing, request event recorded to the JSON-lines sink), added latency and throughput as multiples of the floor's:",
+    "Gateway with every stage on (key-hash auth, model resolution and routing, request event recorded to the JSON-lines sink), added latency and throughput as multiples of the floor's. " +
+      "Each ratio divides the median over rounds of the gateway's figure by the floor's; the per-round range is the lowest and highest ratio within single rounds.",
     '',
   );
   for (const r of v) {

@@ -50,7 +50,14 @@ export async function startGateway(
     runtime,
     url: `http://${host}:${port}`,
     close: async () => {
-      await app.close();
+      // Drain: in-flight requests get SHUTDOWN_GRACE_MS to finish, then their connections are cut.
+      const server = app.getHttpServer();
+      const deadline = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
       await runtime.close();
     },
   };

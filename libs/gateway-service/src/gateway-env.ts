@@ -24,6 +24,8 @@ export const gatewayEnvSchema = z.object({
   /** Longest silence inside a provider's response body. */
   UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   UPSTREAM_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().positive().default(128),
+  /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Write the request log to <data dir>/requests.ndjson. */
   OPTSCALE_REQUEST_LOG: z
     .enum(['true', 'false'])

@@ -119,6 +119,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     PORT: '0',
     OPTSCALE_DATA_DIR: dataDir,
     OPTSCALE_REQUEST_LOG: 'false',
+    SHUTDOWN_GRACE_MS: '1000',
     ...env,
   });
   const gateway = await startGateway(gatewayEnv, config, [events]);

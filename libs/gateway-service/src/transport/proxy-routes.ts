@@ -214,7 +214,10 @@ async function write(
   outcome: Outcome,
   surface: RequestSurface,
 ): Promise<void> {
-  if (res.destroyed) return;
+  if (res.destroyed || ctx.abort.signal.aborted) {
+    res.destroy();
+    return;
+  }
   const headers: Record<string, string> = {
     ...outcome.headers,
     'x-request-id': ctx.requestId,

@@ -22,7 +22,12 @@ export interface RawInit {
 }
 
 export function raw(url: string, init: RawInit = {}): Promise<RawResponse> {
-  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  const body =
+    init.body === undefined
+      ? undefined
+      : typeof init.body === 'string'
+        ? init.body
+        : JSON.stringify(init.body);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(

@@ -63,14 +63,18 @@ export function parseSse(text: string): SseEvent[] {
       if (field === 'event') event = value;
       else if (field === 'data') data.push(value);
     }
-    if (data.length > 0 || event !== undefined) events.push(event === undefined ? { data: data.join('\n') } : { event, data: data.join('\n') });
+    if (data.length > 0 || event !== undefined)
+      events.push(event === undefined ? { data: data.join('\n') } : { event, data: data.join('\n') });
   }
   return events;
 }
 
 /** SSE events with their data parsed as JSON (`[DONE]` stays a string). */
 export function sseJson(text: string): Array<{ event: string | undefined; json: unknown }> {
-  return parseSse(text).map((e) => ({ event: e.event, json: e.data === '[DONE]' ? '[DONE]' : (JSON.parse(e.data) as unknown) }));
+  return parseSse(text).map((e) => ({
+    event: e.event,
+    json: e.data === '[DONE]' ? '[DONE]' : (JSON.parse(e.data) as unknown),
+  }));
 }
 
 export function parseNdjson(text: string): unknown[] {
@@ -139,7 +143,14 @@ export interface OpenAIStreamResult {
 
 /** Replays an OpenAI chat stream with the rules of WIRE-FORMATS 1.5; throws on a violation. */
 export function checkOpenAIStream(text: string): OpenAIStreamResult {
-  const result: OpenAIStreamResult = { role: undefined, content: '', tools: [], finish: undefined, usage: undefined, done: false };
+  const result: OpenAIStreamResult = {
+    role: undefined,
+    content: '',
+    tools: [],
+    finish: undefined,
+    usage: undefined,
+    done: false,
+  };
   let id: string | undefined;
   let finished = false;
   for (const { json } of sseJson(text)) {
@@ -256,7 +267,12 @@ export function checkAnthropicStream(text: string): AnthropicMessage {
       if (!d.message) throw new Error('message_start without message');
       message = d.message;
       if (message.content.length !== 0) throw new Error('message_start with content');
-      for (const k of ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens']) {
+      for (const k of [
+        'input_tokens',
+        'cache_creation_input_tokens',
+        'cache_read_input_tokens',
+        'output_tokens',
+      ]) {
         if (typeof message.usage[k] !== 'number') throw new Error('message_start usage lacks ' + k);
       }
       continue;
@@ -267,7 +283,8 @@ export function checkAnthropicStream(text: string): AnthropicMessage {
         break;
       case 'content_block_start':
         if (open !== undefined) throw new Error('overlapping blocks');
-        if (d.index !== message.content.length || !d.content_block) throw new Error('block index is not the next position');
+        if (d.index !== message.content.length || !d.content_block)
+          throw new Error('block index is not the next position');
         message.content.push({ ...d.content_block });
         open = d.index;
         partialJson = '';
@@ -275,9 +292,11 @@ export function checkAnthropicStream(text: string): AnthropicMessage {
       case 'content_block_delta': {
         const block = d.index === undefined ? undefined : message.content[d.index];
         if (d.index !== open || !block || !d.delta) throw new Error('delta for a block that is not open');
-        if (DELTA_BLOCK[d.delta.type ?? ''] !== block.type) throw new Error(`${d.delta.type} on a ${block.type} block`);
+        if (DELTA_BLOCK[d.delta.type ?? ''] !== block.type)
+          throw new Error(`${d.delta.type} on a ${block.type} block`);
         if (d.delta.type === 'text_delta') block.text = (block.text ?? '') + (d.delta.text ?? '');
-        else if (d.delta.type === 'thinking_delta') block.thinking = (block.thinking ?? '') + (d.delta.thinking ?? '');
+        else if (d.delta.type === 'thinking_delta')
+          block.thinking = (block.thinking ?? '') + (d.delta.thinking ?? '');
         else if (d.delta.type === 'signature_delta') block.signature = d.delta.signature;
         else partialJson += d.delta.partial_json ?? '';
         break;
@@ -286,13 +305,15 @@ export function checkAnthropicStream(text: string): AnthropicMessage {
         const block = d.index === undefined ? undefined : message.content[d.index];
         if (d.index !== open || !block) throw new Error('stop for a block that is not open');
         if (block.type === 'tool_use') block.input = JSON.parse(partialJson || '{}') as unknown;
-        if (block.type === 'thinking' && !block.signature) throw new Error('thinking block without signature');
+        if (block.type === 'thinking' && !block.signature)
+          throw new Error('thinking block without signature');
         open = undefined;
         break;
       }
       case 'message_delta':
         if (open !== undefined) throw new Error('message_delta with an open block');
-        if (!d.usage || typeof d.usage.output_tokens !== 'number') throw new Error('message_delta without usage.output_tokens');
+        if (!d.usage || typeof d.usage.output_tokens !== 'number')
+          throw new Error('message_delta without usage.output_tokens');
         message.stop_reason = d.delta?.stop_reason ?? null;
         message.stop_sequence = d.delta?.stop_sequence ?? null;
         Object.assign(message.usage, d.usage);

@@ -2,11 +2,21 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { destroyAfterFlush } from './stream';
 
 /** Sends a complete JSON body with an exact content-length. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: OutgoingHttpHeaders,
+): void {
   sendText(res, status, JSON.stringify(body), headers);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: OutgoingHttpHeaders): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: OutgoingHttpHeaders,
+): void {
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -19,7 +29,10 @@ export function sendJsonThenDie(res: ServerResponse, body: unknown, headers: Out
 }
 
 /** First value of a request header. */
-export function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function header(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -67,7 +67,11 @@ export function isErrorScenario(s: Scenario): s is ErrorScenario {
 }
 
 /** Resolves a non-error scenario for a request whose prompt is estimated at `promptTokens`. */
-export function resolveScript(s: GenerationScenario, promptTokens: number, reasoningMode: ReasoningMode): Script {
+export function resolveScript(
+  s: GenerationScenario,
+  promptTokens: number,
+  reasoningMode: ReasoningMode,
+): Script {
   switch (s.kind) {
     case 'text': {
       const reasoningText = reasoningMode === 'none' ? '' : (s.reasoning ?? '');

@@ -62,7 +62,8 @@ class MockServer implements MockProvider, MockContext {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const urlHost =
+      host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     this.url = `http://${urlHost}:${this.port}${this.dialect.basePath}`;
   }
 
@@ -94,13 +95,13 @@ class MockServer implements MockProvider, MockContext {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
-    res.on('close', () => console.log('DEBUG res close', this.kind, req.url, 'ended', res.writableEnded, Math.round(performance.now() - startedAt)));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());
     req.on('end', () => {
       const first = chunks[0];
-      const body = chunks.length === 1 && first ? first.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const body =
+        chunks.length === 1 && first ? first.toString('utf8') : Buffer.concat(chunks).toString('utf8');
       this.dispatch(req, res, body, startedAt);
     });
   }
@@ -154,7 +155,10 @@ class MockServer implements MockProvider, MockContext {
 }
 
 /** Starts a wire-faithful mock of a provider API on `host:port` (default 127.0.0.1, a free port). */
-export async function startMockProvider(kind: MockKind, opts: MockProviderOptions = {}): Promise<MockProvider> {
+export async function startMockProvider(
+  kind: MockKind,
+  opts: MockProviderOptions = {},
+): Promise<MockProvider> {
   const server = new MockServer(kind, DIALECTS[kind], opts);
   await server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   return server;

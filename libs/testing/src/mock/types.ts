@@ -74,11 +74,7 @@ export interface StreamErrorScenario {
 }
 
 export type Scenario =
-  | TextScenario
-  | ToolCallsScenario
-  | ErrorScenario
-  | DieMidwayScenario
-  | StreamErrorScenario;
+  TextScenario | ToolCallsScenario | ErrorScenario | DieMidwayScenario | StreamErrorScenario;
 
 export interface ReceivedRequest {
   method: string;

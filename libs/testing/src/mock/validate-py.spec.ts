@@ -20,7 +20,8 @@ describe('captured mock streams pass validate.py', () => {
   let dir: string;
 
   beforeAll(async () => {
-    for (const kind of ['openai', 'anthropic', 'gemini', 'ollama'] as const) mocks[kind] = await startMockProvider(kind);
+    for (const kind of ['openai', 'anthropic', 'gemini', 'ollama'] as const)
+      mocks[kind] = await startMockProvider(kind);
     dir = await mkdtemp(join(tmpdir(), 'mock-wire-'));
     await symlink(join(fixturesDir(), 'validate.py'), join(dir, 'validate.py'));
   });
@@ -39,21 +40,38 @@ describe('captured mock streams pass validate.py', () => {
       { name: 'get_weather', arguments: { city: 'Tokyo' } },
     ];
     openai.enqueue({ kind: 'tool_calls', text: 'Checking.', calls });
-    anthropic.enqueue({ kind: 'tool_calls', text: 'Checking.', calls, usage: { input: 5, output: 9, cacheRead: 100 } });
+    anthropic.enqueue({
+      kind: 'tool_calls',
+      text: 'Checking.',
+      calls,
+      usage: { input: 5, output: 9, cacheRead: 100 },
+    });
     gemini.enqueue({ kind: 'tool_calls', text: 'Checking.', calls });
     ollama.enqueue({ kind: 'text', text: 'Rain later.', reasoning: 'Look at the sky.' });
     const [o, a, g, n] = await Promise.all([
       raw(`${openai.url}/chat/completions`, {
-        body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } },
+        body: {
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+          stream_options: { include_usage: true },
+        },
       }),
       raw(`${anthropic.url}/v1/messages`, {
-        body: { model: 'claude-haiku-4-5', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], stream: true },
+        body: {
+          model: 'claude-haiku-4-5',
+          max_tokens: 64,
+          messages: [{ role: 'user', content: 'hi' }],
+          stream: true,
+        },
         headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
       }),
       raw(`${gemini.url}/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, {
         body: { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] },
       }),
-      raw(`${ollama.url}/api/chat`, { body: { model: 'qwen3:8b', messages: [{ role: 'user', content: 'hi' }], think: true } }),
+      raw(`${ollama.url}/api/chat`, {
+        body: { model: 'qwen3:8b', messages: [{ role: 'user', content: 'hi' }], think: true },
+      }),
     ]);
     return {
       'openai_mock_chat_stream.sse': o.text,
@@ -78,8 +96,11 @@ describe('captured mock streams pass validate.py', () => {
   it('validates one stream per dialect', async () => {
     const files = await capture();
     const { code, out } = await validate(files);
-    for (const name of Object.keys(files)) expect(out).toMatch(new RegExp(`^PASS ${name.replace(/\./g, '\\.')}: `, 'm'));
-    expect(out).toMatch(/PASS anthropic_mock_messages_stream\.sse: .*'blocks': \['text', 'tool_use', 'tool_use'\]/);
+    for (const name of Object.keys(files))
+      expect(out).toMatch(new RegExp(`^PASS ${name.replace(/\./g, '\\.')}: `, 'm'));
+    expect(out).toMatch(
+      /PASS anthropic_mock_messages_stream\.sse: .*'blocks': \['text', 'tool_use', 'tool_use'\]/,
+    );
     expect(code).toBe(0);
   });
 
@@ -87,7 +108,10 @@ describe('captured mock streams pass validate.py', () => {
     const files = await capture();
     const broken = {
       'openai_mock_chat_stream.sse': files['openai_mock_chat_stream.sse']!.replace('data: [DONE]\n\n', ''),
-      'anthropic_mock_messages_stream.sse': files['anthropic_mock_messages_stream.sse']!.replace(/event: message_stop\n.*\n\n/, ''),
+      'anthropic_mock_messages_stream.sse': files['anthropic_mock_messages_stream.sse']!.replace(
+        /event: message_stop\n.*\n\n/,
+        '',
+      ),
     };
     const { code, out } = await validate(broken);
     expect(code).toBe(1);

@@ -7,7 +7,12 @@ describe('anthropic mock with @anthropic-ai/sdk', () => {
   let mock: MockProvider;
   let client: Anthropic;
   const messages = [{ role: 'user' as const, content: 'Weather in Paris and Tokyo?' }];
-  const tools = [{ name: 'get_weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } }];
+  const tools = [
+    {
+      name: 'get_weather',
+      input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+    },
+  ];
   const calls = [
     { name: 'get_weather', arguments: { city: 'Paris' } },
     { name: 'get_weather', arguments: { city: 'Tokyo', days: [1, 2] } },
@@ -21,7 +26,11 @@ describe('anthropic mock with @anthropic-ai/sdk', () => {
   beforeEach(() => mock.reset());
 
   it('messages.create (plain)', async () => {
-    const message = await client.messages.create({ model: 'claude-haiku-4-5-20251001', max_tokens: 256, messages });
+    const message = await client.messages.create({
+      model: 'claude-haiku-4-5-20251001',
+      max_tokens: 256,
+      messages,
+    });
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from the mock.' }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(message._request_id).toMatch(/^req_/);
@@ -40,7 +49,12 @@ describe('anthropic mock with @anthropic-ai/sdk', () => {
       argumentChunkSize: 4,
       usage: { input: 58, output: 89, cacheRead: 1024, cacheWrite: 12 },
     });
-    const stream = client.messages.stream({ model: 'claude-haiku-4-5-20251001', max_tokens: 1024, messages, tools });
+    const stream = client.messages.stream({
+      model: 'claude-haiku-4-5-20251001',
+      max_tokens: 1024,
+      messages,
+      tools,
+    });
     const texts: string[] = [];
     stream.on('text', (delta) => texts.push(delta));
     const final = await stream.finalMessage();
@@ -102,12 +116,19 @@ describe('anthropic mock with @anthropic-ai/sdk', () => {
     expect(apiError.status).toBe(529);
     expect(apiError.requestID).toMatch(/^req_/);
     expect(apiError.headers?.get('retry-after')).toBe('3');
-    expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    expect(apiError.error).toMatchObject({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
   });
 
   it('a 400 from validation is a BadRequestError', async () => {
     const error = await client.messages
-      .create({ model: 'claude-haiku-4-5-20251001', max_tokens: 256, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] })
+      .create({
+        model: 'claude-haiku-4-5-20251001',
+        max_tokens: 256,
+        messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.BadRequestError);
   });
@@ -115,7 +136,11 @@ describe('anthropic mock with @anthropic-ai/sdk', () => {
   it('retries 529 and succeeds', async () => {
     const retrying = new Anthropic({ apiKey: 'sk-ant-test', baseURL: mock.url, maxRetries: 1 });
     mock.enqueue({ kind: 'error', status: 529, headers: { 'retry-after-ms': '10' } });
-    const message = await retrying.messages.create({ model: 'claude-haiku-4-5-20251001', max_tokens: 256, messages });
+    const message = await retrying.messages.create({
+      model: 'claude-haiku-4-5-20251001',
+      max_tokens: 256,
+      messages,
+    });
     expect(message.content[0]).toMatchObject({ text: 'Hello from the mock.' });
     expect(mock.received).toHaveLength(2);
   });

@@ -45,9 +45,15 @@ export function defaultAnthropicError(status: number): AnthropicError {
     case 401:
       return { type: 'authentication_error', message: 'invalid x-api-key' };
     case 402:
-      return { type: 'billing_error', message: 'Your credit balance is too low to access the Anthropic API.' };
+      return {
+        type: 'billing_error',
+        message: 'Your credit balance is too low to access the Anthropic API.',
+      };
     case 403:
-      return { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' };
+      return {
+        type: 'permission_error',
+        message: 'Your API key does not have permission to use the specified resource.',
+      };
     case 404:
       return { type: 'not_found_error', message: 'Not Found' };
     case 413:
@@ -93,11 +99,19 @@ export function invalidRequest(message: string): AnthropicError {
 /** Answers a request with an `error` scenario. */
 export function sendAnthropicScenarioError(res: ServerResponse, s: ErrorScenario): void {
   if (s.rawBody !== undefined) {
-    sendText(res, s.status, s.rawBody, { ...anthropicHeaders(JSON_TYPE, ids.anthropicRequest()), ...(s.headers ?? {}) });
+    sendText(res, s.status, s.rawBody, {
+      ...anthropicHeaders(JSON_TYPE, ids.anthropicRequest()),
+      ...(s.headers ?? {}),
+    });
     return;
   }
   const base = defaultAnthropicError(s.status);
-  sendAnthropicError(res, s.status, { type: s.type ?? base.type, message: s.message ?? base.message }, s.headers);
+  sendAnthropicError(
+    res,
+    s.status,
+    { type: s.type ?? base.type, message: s.message ?? base.message },
+    s.headers,
+  );
 }
 
 /** The `event: error` that ends a stream after the 200 (the status can no longer change). */

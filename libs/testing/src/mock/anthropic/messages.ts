@@ -20,7 +20,8 @@ import {
 import { messageBody, messageStreamFrames } from './render';
 import { validateCommon, validateMessagesRequest } from './validate';
 
-const INVALID_JSON = 'There was an error parsing the body of your request. Please check that it is valid JSON.';
+const INVALID_JSON =
+  'There was an error parsing the body of your request. Please check that it is valid JSON.';
 
 /** The deterministic prompt size shared by count_tokens and the usage of a generation. */
 function promptTokens(body: JsonObject): number {
@@ -74,7 +75,11 @@ export async function handleMessages(req: MockRequest, res: ServerResponse, ctx:
     res,
     messageStreamFrames(script, meta),
     script,
-    () => streamErrorFrame(cut?.mode === 'error' ? cut.status : undefined, cut?.mode === 'error' ? cut.message : undefined),
+    () =>
+      streamErrorFrame(
+        cut?.mode === 'error' ? cut.status : undefined,
+        cut?.mode === 'error' ? cut.message : undefined,
+      ),
     ctx.signal,
   );
 }
@@ -91,5 +96,10 @@ export function handleCountTokens(req: MockRequest, res: ServerResponse): void {
     sendAnthropicError(res, 400, invalid);
     return;
   }
-  sendJson(res, 200, { input_tokens: promptTokens(body) }, anthropicHeaders(JSON_TYPE, ids.anthropicRequest()));
+  sendJson(
+    res,
+    200,
+    { input_tokens: promptTokens(body) },
+    anthropicHeaders(JSON_TYPE, ids.anthropicRequest()),
+  );
 }

@@ -16,7 +16,8 @@ function modelObject(id: string): Record<string, unknown> {
   const words: string[] = [];
   for (const part of stem.split('-')) {
     const last = words[words.length - 1];
-    if (/^\d+$/.test(part) && last !== undefined && /^\d+(\.\d+)*$/.test(last)) words[words.length - 1] = `${last}.${part}`;
+    if (/^\d+$/.test(part) && last !== undefined && /^\d+(\.\d+)*$/.test(last))
+      words[words.length - 1] = `${last}.${part}`;
     else words.push(part.charAt(0).toUpperCase() + part.slice(1));
   }
   return { type: 'model', id, display_name: words.join(' '), created_at: created };
@@ -24,7 +25,10 @@ function modelObject(id: string): Record<string, unknown> {
 
 /** `GET /v1/models` in Anthropic's paged shape (`limit`, `after_id`, `before_id`). */
 export function handleListModels(req: MockRequest, res: ServerResponse, ctx: MockContext): void {
-  const limit = Math.min(MAX_LIMIT, Math.max(1, Number(req.query.get('limit') ?? DEFAULT_LIMIT) || DEFAULT_LIMIT));
+  const limit = Math.min(
+    MAX_LIMIT,
+    Math.max(1, Number(req.query.get('limit') ?? DEFAULT_LIMIT) || DEFAULT_LIMIT),
+  );
   let models = [...ctx.models];
   const after = req.query.get('after_id');
   const before = req.query.get('before_id');

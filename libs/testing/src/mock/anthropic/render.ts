@@ -17,10 +17,17 @@ type Block =
 /** Content blocks of a script, in API order: thinking, text, tool_use… */
 function planBlocks(script: Script): Block[] {
   const blocks: Block[] = [];
-  if (script.reasoning.length > 0) blocks.push({ type: 'thinking', thinking: script.reasoning, signature: ids.signature() });
+  if (script.reasoning.length > 0)
+    blocks.push({ type: 'thinking', thinking: script.reasoning, signature: ids.signature() });
   if (script.text.length > 0) blocks.push({ type: 'text', text: script.text });
   for (const call of script.toolCalls) {
-    blocks.push({ type: 'tool_use', id: call.id ?? ids.anthropicToolUse(), name: call.name, input: call.input, pieces: call.pieces });
+    blocks.push({
+      type: 'tool_use',
+      id: call.id ?? ids.anthropicToolUse(),
+      name: call.name,
+      input: call.input,
+      pieces: call.pieces,
+    });
   }
   return blocks;
 }
@@ -33,7 +40,9 @@ export function messageBody(script: Script, meta: MessageMeta): Record<string, u
     role: 'assistant',
     model: meta.model,
     content: planBlocks(script).map((block) =>
-      block.type === 'tool_use' ? { type: 'tool_use', id: block.id, name: block.name, input: block.input } : block,
+      block.type === 'tool_use'
+        ? { type: 'tool_use', id: block.id, name: block.name, input: block.input }
+        : block,
     ),
     stop_reason: stopReason(script.finish),
     stop_sequence: null,
@@ -67,28 +76,46 @@ export function messageStreamFrames(script: Script, meta: MessageMeta): Frame[] 
       }),
     ),
   ];
-  const delta = (index: number, d: Record<string, unknown>): string => frame('content_block_delta', { index, delta: d });
+  const delta = (index: number, d: Record<string, unknown>): string =>
+    frame('content_block_delta', { index, delta: d });
 
   planBlocks(script).forEach((block, index) => {
     switch (block.type) {
       case 'thinking':
-        frames.push(struct(frame('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } })));
+        frames.push(
+          struct(
+            frame('content_block_start', {
+              index,
+              content_block: { type: 'thinking', thinking: '', signature: '' },
+            }),
+          ),
+        );
         if (index === 0) frames.push(struct(frame('ping', {})));
-        for (const piece of script.reasoningPieces) frames.push(content(delta(index, { type: 'thinking_delta', thinking: piece })));
+        for (const piece of script.reasoningPieces)
+          frames.push(content(delta(index, { type: 'thinking_delta', thinking: piece })));
         frames.push(struct(delta(index, { type: 'signature_delta', signature: block.signature })));
         break;
       case 'text':
-        frames.push(struct(frame('content_block_start', { index, content_block: { type: 'text', text: '' } })));
+        frames.push(
+          struct(frame('content_block_start', { index, content_block: { type: 'text', text: '' } })),
+        );
         if (index === 0) frames.push(struct(frame('ping', {})));
-        for (const piece of script.textPieces) frames.push(content(delta(index, { type: 'text_delta', text: piece })));
+        for (const piece of script.textPieces)
+          frames.push(content(delta(index, { type: 'text_delta', text: piece })));
         break;
       case 'tool_use':
         frames.push(
-          struct(frame('content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } })),
+          struct(
+            frame('content_block_start', {
+              index,
+              content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+            }),
+          ),
         );
         if (index === 0) frames.push(struct(frame('ping', {})));
         frames.push(struct(delta(index, { type: 'input_json_delta', partial_json: '' })));
-        for (const piece of block.pieces) frames.push(content(delta(index, { type: 'input_json_delta', partial_json: piece })));
+        for (const piece of block.pieces)
+          frames.push(content(delta(index, { type: 'input_json_delta', partial_json: piece })));
         break;
     }
     frames.push(struct(frame('content_block_stop', { index })));

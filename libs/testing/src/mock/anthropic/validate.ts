@@ -41,7 +41,9 @@ function validateThinking(thinking: unknown, maxTokens: number): AnthropicError 
   const budget = asNumber(config.budget_tokens);
   if (budget === undefined) return invalidRequest('thinking.enabled.budget_tokens: Field required');
   if (budget < MIN_THINKING_BUDGET) {
-    return invalidRequest(`thinking.enabled.budget_tokens: Input should be greater than or equal to ${MIN_THINKING_BUDGET}`);
+    return invalidRequest(
+      `thinking.enabled.budget_tokens: Input should be greater than or equal to ${MIN_THINKING_BUDGET}`,
+    );
   }
   if (maxTokens <= budget) {
     return invalidRequest(
@@ -75,7 +77,8 @@ function validateMessages(messages: unknown[]): AnthropicError | undefined {
     if (!message || role === undefined) return invalidRequest(`messages.${i}.role: Field required`);
     const isFinalAssistant = i === messages.length - 1 && role === 'assistant';
     const blocks = typeof message.content === 'string' ? undefined : asArray(message.content);
-    const empty = typeof message.content === 'string' ? message.content.length === 0 : !blocks || blocks.length === 0;
+    const empty =
+      typeof message.content === 'string' ? message.content.length === 0 : !blocks || blocks.length === 0;
     if (empty && !isFinalAssistant) {
       return invalidRequest(
         `messages.${i}: all messages must have non-empty content except for the optional final assistant message`,
@@ -93,7 +96,9 @@ function validateMessages(messages: unknown[]): AnthropicError | undefined {
       if (block?.type === 'tool_use') {
         const id = asString(block.id) ?? '';
         if (!TOOL_ID.test(id)) {
-          return invalidRequest(`messages.${i}.content.${j}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`);
+          return invalidRequest(
+            `messages.${i}.content.${j}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
+          );
         }
         turn.toolUses.push({ id, index: i });
       } else if (block?.type === 'tool_result') {

@@ -56,7 +56,9 @@ function defaultMessage(status: number): string {
     case 504:
       return 'Deadline expired before operation could complete.';
     default:
-      return status >= 500 ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting' : 'Request contains an invalid argument.';
+      return status >= 500
+        ? 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting'
+        : 'Request contains an invalid argument.';
   }
 }
 
@@ -96,7 +98,9 @@ export function sendGeminiScenarioError(res: ServerResponse, req: MockRequest, s
     // Quota errors carry details; RetryInfo tells clients when to come back.
     const retryAfter = s.headers?.['retry-after'];
     error.details =
-      retryAfter === undefined ? [] : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter}s` }];
+      retryAfter === undefined
+        ? []
+        : [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfter}s` }];
   }
   sendJson(res, s.status, { error }, headers);
 }
@@ -109,7 +113,9 @@ export function sendGeminiScenarioError(res: ServerResponse, req: MockRequest, s
 export function usageMetadata(u: ResolvedUsage, candidates?: number): Record<string, unknown> {
   const prompt = u.input + u.cacheRead + u.cacheWrite;
   const final = candidates === undefined;
-  const shown = final ? Math.max(0, u.output - u.reasoning) : Math.min(candidates, Math.max(0, u.output - u.reasoning));
+  const shown = final
+    ? Math.max(0, u.output - u.reasoning)
+    : Math.min(candidates, Math.max(0, u.output - u.reasoning));
   const thoughts = final ? u.reasoning : 0;
   const meta: Record<string, unknown> = {
     promptTokenCount: prompt,

@@ -33,7 +33,11 @@ export function handleEmbedContent(req: MockRequest, res: ServerResponse, model:
 export function handleBatchEmbed(req: MockRequest, res: ServerResponse, model: string): void {
   const requests = asArray(asObject(req.json)?.requests);
   if (!requests || requests.length === 0) {
-    sendGeminiError(res, req, invalidArgument('* BatchEmbedContentsRequest.requests: requests is not specified\n'));
+    sendGeminiError(
+      res,
+      req,
+      invalidArgument('* BatchEmbedContentsRequest.requests: requests is not specified\n'),
+    );
     return;
   }
   sendJson(

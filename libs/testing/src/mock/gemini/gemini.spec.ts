@@ -14,8 +14,12 @@ const calls = [
 
 describe('gemini mock', () => {
   let mock: MockProvider;
-  const generate = (model: string, action: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
-    raw(`${mock.url}/models/${model}:${action}`, { body: { contents, ...body }, headers });
+  const generate = (
+    model: string,
+    action: string,
+    body: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) => raw(`${mock.url}/models/${model}:${action}`, { body: { contents, ...body }, headers });
 
   beforeAll(async () => {
     mock = await startMockProvider('gemini');
@@ -31,7 +35,12 @@ describe('gemini mock', () => {
     it('matches gemini_stream_function_call.sse: CRLF framing, whole functionCall parts, STOP, usage', async () => {
       const fixtureText = readFixture('gemini_stream_function_call.sse');
       const fixture = sseData<GeminiResponse>(fixtureText);
-      mock.enqueue({ kind: 'tool_calls', text: "I'll look up both cities.", calls, usage: { input: 61, output: 81, reasoning: 52 } });
+      mock.enqueue({
+        kind: 'tool_calls',
+        text: "I'll look up both cities.",
+        calls,
+        usage: { input: 61, output: 81, reasoning: 52 },
+      });
       const res = await generate('gemini-2.5-flash', 'streamGenerateContent?alt=sse', {});
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/event-stream');
@@ -39,7 +48,12 @@ describe('gemini mock', () => {
       // Every event is `data: …\r\n\r\n`; no LF-only framing, no [DONE].
       expect(res.text.endsWith('\r\n\r\n')).toBe(true);
       expect(res.text.replace(/\r\n/g, '')).not.toContain('\n');
-      expect(res.text.split('\r\n\r\n').slice(0, -1).every((e) => e.startsWith('data: {'))).toBe(true);
+      expect(
+        res.text
+          .split('\r\n\r\n')
+          .slice(0, -1)
+          .every((e) => e.startsWith('data: {')),
+      ).toBe(true);
       expect(res.text).not.toContain('[DONE]');
 
       const chunks = sseData<GeminiResponse>(res.text);
@@ -61,7 +75,9 @@ describe('gemini mock', () => {
       expect(text).toBe("I'll look up both cities.");
       expect(chunks.slice(0, -1).every((c) => c.candidates[0]?.finishReason === undefined)).toBe(true);
       const parts = last.candidates[0]?.content.parts ?? [];
-      expect(parts.map((p) => keys(p))).toEqual((fixtureLast.candidates[0]?.content.parts ?? []).map((p) => keys(p)));
+      expect(parts.map((p) => keys(p))).toEqual(
+        (fixtureLast.candidates[0]?.content.parts ?? []).map((p) => keys(p)),
+      );
       expect(parts.map((p) => p.functionCall)).toEqual([
         { name: 'get_weather', args: { city: 'Paris' } },
         { name: 'get_weather', args: { city: 'Tokyo' } },
@@ -70,8 +86,15 @@ describe('gemini mock', () => {
     });
 
     it('usage semantics: prompt includes cached, candidates exclude thoughts, total = prompt + candidates + thoughts', async () => {
-      mock.enqueue({ kind: 'text', text: 'Sunny.', finish: 'length', usage: { input: 10, cacheRead: 90, output: 30, reasoning: 20 } });
-      const chunks = sseData<GeminiResponse>((await generate('gemini-2.5-pro', 'streamGenerateContent?alt=sse', {})).text);
+      mock.enqueue({
+        kind: 'text',
+        text: 'Sunny.',
+        finish: 'length',
+        usage: { input: 10, cacheRead: 90, output: 30, reasoning: 20 },
+      });
+      const chunks = sseData<GeminiResponse>(
+        (await generate('gemini-2.5-pro', 'streamGenerateContent?alt=sse', {})).text,
+      );
       const last = chunks[chunks.length - 1]!;
       expect(last.candidates[0]?.finishReason).toBe('MAX_TOKENS');
       expect(last.usageMetadata).toMatchObject({
@@ -126,7 +149,10 @@ describe('gemini mock', () => {
     it('accepts the fixture request and answers text + whole function calls', async () => {
       const request = fixtures.gemini.generate_content_request;
       mock.enqueue({ kind: 'tool_calls', text: 'Both.', calls });
-      const res = await raw(`http://127.0.0.1:${mock.port}${request.path}`, { body: request.body, headers: request.headers });
+      const res = await raw(`http://127.0.0.1:${mock.port}${request.path}`, {
+        body: request.body,
+        headers: request.headers,
+      });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json; charset=UTF-8');
       const body = parse<GeminiResponse>(res.text);
@@ -147,10 +173,19 @@ describe('gemini mock', () => {
       ['contents missing', { contents: undefined }, /contents is not specified/],
       [
         'functionResponse without a name',
-        { contents: [...contents, { role: 'user', parts: [{ functionResponse: { response: { ok: true } } }] }] },
+        {
+          contents: [
+            ...contents,
+            { role: 'user', parts: [{ functionResponse: { response: { ok: true } } }] },
+          ],
+        },
         /contents\[1\]\.parts\[0\]\.function_response\.name: Name cannot be empty/,
       ],
-      ['an unknown role', { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] }, /valid role: user, model/],
+      [
+        'an unknown role',
+        { contents: [{ role: 'assistant', parts: [{ text: 'x' }] }] },
+        /valid role: user, model/,
+      ],
     ])('400 INVALID_ARGUMENT when %s', async (_name, body, message) => {
       const res = await generate('gemini-2.5-flash', 'generateContent', body);
       expect(res.status).toBe(400);
@@ -182,12 +217,20 @@ describe('gemini mock', () => {
 
   describe('countTokens, embeddings, models, auth', () => {
     it('countTokens equals the promptTokenCount of the same request', async () => {
-      const counted = parse<{ totalTokens: number }>((await generate('gemini-2.5-flash', 'countTokens', {})).text);
+      const counted = parse<{ totalTokens: number }>(
+        (await generate('gemini-2.5-flash', 'countTokens', {})).text,
+      );
       expect(counted.totalTokens).toBeGreaterThan(0);
-      const generated = parse<GeminiResponse>((await generate('gemini-2.5-flash', 'generateContent', {})).text);
+      const generated = parse<GeminiResponse>(
+        (await generate('gemini-2.5-flash', 'generateContent', {})).text,
+      );
       expect(generated.usageMetadata.promptTokenCount).toBe(counted.totalTokens);
       const wrapped = parse<{ totalTokens: number }>(
-        (await raw(`${mock.url}/models/gemini-2.5-flash:countTokens`, { body: { generateContentRequest: { contents } } })).text,
+        (
+          await raw(`${mock.url}/models/gemini-2.5-flash:countTokens`, {
+            body: { generateContentRequest: { contents } },
+          })
+        ).text,
       );
       expect(wrapped.totalTokens).toBe(counted.totalTokens);
     });
@@ -195,14 +238,20 @@ describe('gemini mock', () => {
     it('batchEmbedContents: deterministic vectors, outputDimensionality honoured', async () => {
       const body = {
         requests: [
-          { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'hello' }] }, outputDimensionality: 8 },
+          {
+            model: 'models/gemini-embedding-001',
+            content: { parts: [{ text: 'hello' }] },
+            outputDimensionality: 8,
+          },
           { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'bye' }] } },
         ],
       };
       const res = await raw(`${mock.url}/models/gemini-embedding-001:batchEmbedContents`, { body });
       const json = parse<{ embeddings: Array<{ values: number[] }> }>(res.text);
       expect(json.embeddings.map((e) => e.values.length)).toEqual([8, 3072]);
-      const again = parse<unknown>((await raw(`${mock.url}/models/gemini-embedding-001:batchEmbedContents`, { body })).text);
+      const again = parse<unknown>(
+        (await raw(`${mock.url}/models/gemini-embedding-001:batchEmbedContents`, { body })).text,
+      );
       expect(again).toEqual(json);
       const single = parse<{ embedding: { values: number[] } }>(
         (await raw(`${mock.url}/models/gemini-embedding-001:embedContent`, { body: body.requests[0] })).text,
@@ -232,7 +281,9 @@ describe('gemini mock', () => {
         const wrong = await raw(url, { body: { contents }, headers: { 'x-goog-api-key': 'AIza-wrong' } });
         expect(wrong.status).toBe(400);
         expect(parse<GeminiErrorBody>(wrong.text).error.details?.[0]?.reason).toBe('API_KEY_INVALID');
-        expect((await raw(url, { body: { contents }, headers: { 'x-goog-api-key': 'AIza-right' } })).status).toBe(200);
+        expect(
+          (await raw(url, { body: { contents }, headers: { 'x-goog-api-key': 'AIza-right' } })).status,
+        ).toBe(200);
         expect((await raw(`${url}?key=AIza-right`, { body: { contents } })).status).toBe(200);
       } finally {
         await guarded.close();

@@ -79,7 +79,10 @@ export async function handleGenerate(
     frames,
     script,
     (written) => {
-      const error = geminiError(cut?.mode === 'error' ? (cut.status ?? 500) : 500, cut?.mode === 'error' ? cut.message : undefined);
+      const error = geminiError(
+        cut?.mode === 'error' ? (cut.status ?? 500) : 500,
+        cut?.mode === 'error' ? cut.message : undefined,
+      );
       return streamErrorText(meta, { ...error }, written);
     },
     ctx.signal,

@@ -21,7 +21,8 @@ function modelResource(id: string): Record<string, unknown> {
       ? ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent']
       : ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
   };
-  if (!embedding) Object.assign(base, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true });
+  if (!embedding)
+    Object.assign(base, { temperature: 1, topP: 0.95, topK: 64, maxTemperature: 2, thinking: true });
   return base;
 }
 

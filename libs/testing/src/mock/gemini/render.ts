@@ -27,11 +27,21 @@ function functionCallParts(script: Script): Part[] {
   });
 }
 
-function response(meta: GenerateMeta, parts: Part[], finish: string | undefined, usage: Record<string, unknown>): Record<string, unknown> {
+function response(
+  meta: GenerateMeta,
+  parts: Part[],
+  finish: string | undefined,
+  usage: Record<string, unknown>,
+): Record<string, unknown> {
   const candidate: Record<string, unknown> = { content: { parts, role: 'model' } };
   if (finish !== undefined) candidate.finishReason = finish;
   candidate.index = 0;
-  return { candidates: [candidate], usageMetadata: usage, modelVersion: meta.model, responseId: meta.responseId };
+  return {
+    candidates: [candidate],
+    usageMetadata: usage,
+    modelVersion: meta.model,
+    responseId: meta.responseId,
+  };
 }
 
 /** The non-streamed `GenerateContentResponse`. */
@@ -60,7 +70,8 @@ export function generateStreamFrames(script: Script, meta: GenerateMeta): Frame[
   let chars = 0;
   return chunks.map((parts, i) => {
     const last = i === chunks.length - 1;
-    for (const part of parts) if (typeof part.text === 'string' && part.thought !== true) chars += part.text.length;
+    for (const part of parts)
+      if (typeof part.text === 'string' && part.thought !== true) chars += part.text.length;
     const usage = last ? usageMetadata(script.usage) : usageMetadata(script.usage, estimateTokens(chars));
     const json = JSON.stringify(response(meta, parts, last ? finishReason(script) : undefined, usage));
     return content(meta.sse ? `data: ${json}\r\n\r\n` : `${i === 0 ? '[' : ',\r\n'}${json}`);
@@ -73,7 +84,11 @@ export function streamEnd(meta: GenerateMeta): string {
 }
 
 /** An in-band error after the 200. */
-export function streamErrorText(meta: GenerateMeta, error: Record<string, unknown>, framesWritten: number): string {
+export function streamErrorText(
+  meta: GenerateMeta,
+  error: Record<string, unknown>,
+  framesWritten: number,
+): string {
   const json = JSON.stringify({ error });
   if (meta.sse) return `data: ${json}\r\n\r\n`;
   return `${framesWritten === 0 ? '[' : ',\r\n'}${json}]`;

@@ -17,13 +17,17 @@ export function validateGenerateRequest(body: JsonObject): GeminiError | undefin
     }
     const parts = asArray(turn?.parts);
     if (!parts || parts.length === 0) {
-      return invalidArgument(`* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.\n`);
+      return invalidArgument(
+        `* GenerateContentRequest.contents[${i}].parts: contents.parts must not be empty.\n`,
+      );
     }
     for (let j = 0; j < parts.length; j++) {
       const part = asObject(parts[j]);
       const call = asObject(part?.functionCall);
       if (call && !asString(call.name)) {
-        return invalidArgument(`* GenerateContentRequest.contents[${i}].parts[${j}].function_call.name: Name cannot be empty.\n`);
+        return invalidArgument(
+          `* GenerateContentRequest.contents[${i}].parts[${j}].function_call.name: Name cannot be empty.\n`,
+        );
       }
       const response = asObject(part?.functionResponse);
       if (response && !asString(response.name)) {

@@ -5,7 +5,13 @@ import { asArray, asObject, asString, promptChars } from '../json';
 import { resolveScript } from '../scenario';
 import { generationDelayMs, pause, playStream } from '../stream';
 import { estimateTokens } from '../text';
-import { jsonHeaders, NDJSON_TYPE, sendOllamaError, sendOllamaScenarioError, streamErrorLine } from './common';
+import {
+  jsonHeaders,
+  NDJSON_TYPE,
+  sendOllamaError,
+  sendOllamaScenarioError,
+  streamErrorLine,
+} from './common';
 import { chatBody, chatStreamFrames } from './render';
 
 /** `POST /api/chat`: NDJSON unless `stream: false` (streaming is the default). */
@@ -19,7 +25,13 @@ export async function handleChat(req: MockRequest, res: ServerResponse, ctx: Moc
     sendJson(
       res,
       200,
-      { model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done_reason: 'load', done: true },
+      {
+        model,
+        created_at: new Date().toISOString(),
+        message: { role: 'assistant', content: '' },
+        done_reason: 'load',
+        done: true,
+      },
       jsonHeaders,
     );
     return;
@@ -49,7 +61,11 @@ export async function handleChat(req: MockRequest, res: ServerResponse, ctx: Moc
 
   if (body.stream === false) {
     if (cut?.mode === 'error') {
-      sendOllamaError(res, cut.status ?? 500, cut.message ?? 'an error was encountered while running the model');
+      sendOllamaError(
+        res,
+        cut.status ?? 500,
+        cut.message ?? 'an error was encountered while running the model',
+      );
       return;
     }
     await pause(meta.generationMs, ctx.signal);

@@ -17,7 +17,10 @@ export function handleEmbed(req: MockRequest, res: ServerResponse): void {
     return;
   }
   const input = body.input;
-  const texts = typeof input === 'string' ? [input] : (asArray(input) ?? []).filter((v): v is string => typeof v === 'string');
+  const texts =
+    typeof input === 'string'
+      ? [input]
+      : (asArray(input) ?? []).filter((v): v is string => typeof v === 'string');
   const dimensions = asNumber(body.dimensions) ?? DEFAULT_DIMENSIONS;
   const tokens = texts.reduce((n, text) => n + estimateTokens(text.length), 0);
   sendJson(

@@ -6,12 +6,14 @@ import type { MockProvider } from '../types';
 
 const fixtures = miscFixture();
 const parse = <T>(text: string): T => JSON.parse(text) as T;
-const fixtureLines = (): OllamaLine[] => ndjson<OllamaLine>(readFixture('ollama_chat_stream_tool_call.ndjson'));
+const fixtureLines = (): OllamaLine[] =>
+  ndjson<OllamaLine>(readFixture('ollama_chat_stream_tool_call.ndjson'));
 const messages = [{ role: 'user', content: 'Weather in Tokyo?' }];
 
 describe('ollama mock', () => {
   let mock: MockProvider;
-  const chat = (body: Record<string, unknown>) => raw(`${mock.url}/api/chat`, { body: { model: 'qwen3:8b', messages, ...body } });
+  const chat = (body: Record<string, unknown>) =>
+    raw(`${mock.url}/api/chat`, { body: { model: 'qwen3:8b', messages, ...body } });
 
   beforeAll(async () => {
     mock = await startMockProvider('ollama');
@@ -47,14 +49,25 @@ describe('ollama mock', () => {
       expect(call?.id).toMatch(/^call_[a-z0-9]{8}$/);
       expect(call?.function).toEqual({ index: 0, name: 'get_weather', arguments: { city: 'Tokyo' } });
       expect(keys(last)).toEqual(keys(fixtureDone));
-      expect(last).toMatchObject({ done: true, done_reason: 'stop', prompt_eval_count: 169, eval_count: 15, message: { role: 'assistant', content: '' } });
+      expect(last).toMatchObject({
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 169,
+        eval_count: 15,
+        message: { role: 'assistant', content: '' },
+      });
       expect(last.total_duration).toBeGreaterThan(last.eval_duration ?? Infinity);
       expect(lines.slice(0, -1).every((l) => l.done === false && l.model === 'qwen3:8b')).toBe(true);
       expect(Number.isNaN(Date.parse(last.created_at))).toBe(false);
     });
 
     it('streams thinking lines only when think is requested, then content', async () => {
-      const scenario = { kind: 'text' as const, text: 'Rain.', chunks: ['Ra', 'in.'], reasoning: 'Check sky.' };
+      const scenario = {
+        kind: 'text' as const,
+        text: 'Rain.',
+        chunks: ['Ra', 'in.'],
+        reasoning: 'Check sky.',
+      };
       mock.enqueue(scenario, scenario);
       const [fixtureThinking] = fixtureLines();
       const thinking = ndjson<OllamaLine>((await chat({ think: true })).text);
@@ -83,11 +96,21 @@ describe('ollama mock', () => {
     });
 
     it('stream: false answers one JSON object; finish length → done_reason length', async () => {
-      mock.enqueue({ kind: 'text', text: 'cut', finish: 'length', usage: { input: 0, output: 3, cacheRead: 50 } });
+      mock.enqueue({
+        kind: 'text',
+        text: 'cut',
+        finish: 'length',
+        usage: { input: 0, output: 3, cacheRead: 50 },
+      });
       const res = await chat({ stream: false });
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       const body = parse<OllamaLine>(res.text);
-      expect(body).toMatchObject({ message: { role: 'assistant', content: 'cut' }, done: true, done_reason: 'length', eval_count: 3 });
+      expect(body).toMatchObject({
+        message: { role: 'assistant', content: 'cut' },
+        done: true,
+        done_reason: 'length',
+        eval_count: 3,
+      });
       // Fully cached prompt: nothing evaluated, so prompt_eval_count is omitted.
       expect(body).not.toHaveProperty('prompt_eval_count');
     });
@@ -102,7 +125,9 @@ describe('ollama mock', () => {
     });
 
     it('no messages: just loads the model', async () => {
-      const body = parse<OllamaLine>((await raw(`${mock.url}/api/chat`, { body: { model: 'qwen3:8b' } })).text);
+      const body = parse<OllamaLine>(
+        (await raw(`${mock.url}/api/chat`, { body: { model: 'qwen3:8b' } })).text,
+      );
       expect(body).toMatchObject({ done: true, done_reason: 'load' });
     });
 
@@ -126,7 +151,10 @@ describe('ollama mock', () => {
 
     it('error scenarios: {"error": "..."} with the status', async () => {
       const fixture = fixtures.ollama.error_json;
-      mock.enqueue({ kind: 'error', status: 404 }, { kind: 'error', status: 429, message: 'slow down', headers: { 'retry-after': '1' } });
+      mock.enqueue(
+        { kind: 'error', status: 404 },
+        { kind: 'error', status: 429, message: 'slow down', headers: { 'retry-after': '1' } },
+      );
       const notFound = await raw(`${mock.url}/api/chat`, { body: { model: 'llama9', messages } });
       expect(notFound.status).toBe(404);
       expect(parse<unknown>(notFound.text)).toEqual(fixture.body);
@@ -148,11 +176,21 @@ describe('ollama mock', () => {
       const body = { model: 'nomic-embed-text', input: ['a', 'b'] };
       type Embed = { embeddings: number[][] };
       const res = parse<Embed>((await raw(`${mock.url}/api/embed`, { body })).text);
-      expect(keys(res)).toEqual(['embeddings', 'load_duration', 'model', 'prompt_eval_count', 'total_duration']);
+      expect(keys(res)).toEqual([
+        'embeddings',
+        'load_duration',
+        'model',
+        'prompt_eval_count',
+        'total_duration',
+      ]);
       expect(res.embeddings).toHaveLength(2);
       expect(res.embeddings[0]).toHaveLength(768);
-      expect(parse<Embed>((await raw(`${mock.url}/api/embed`, { body })).text).embeddings).toEqual(res.embeddings);
-      const single = parse<Embed>((await raw(`${mock.url}/api/embed`, { body: { model: 'm', input: 'a' } })).text);
+      expect(parse<Embed>((await raw(`${mock.url}/api/embed`, { body })).text).embeddings).toEqual(
+        res.embeddings,
+      );
+      const single = parse<Embed>(
+        (await raw(`${mock.url}/api/embed`, { body: { model: 'm', input: 'a' } })).text,
+      );
       expect(single.embeddings[0]).toEqual(res.embeddings[0]);
     });
 
@@ -160,7 +198,11 @@ describe('ollama mock', () => {
       mock.models = ['qwen3:8b'];
       const res = parse<{ models: Array<{ digest: string }> }>((await raw(`${mock.url}/api/tags`)).text);
       expect(res.models).toHaveLength(1);
-      expect(res.models[0]).toMatchObject({ name: 'qwen3:8b', model: 'qwen3:8b', details: { family: 'qwen', parameter_size: '8B' } });
+      expect(res.models[0]).toMatchObject({
+        name: 'qwen3:8b',
+        model: 'qwen3:8b',
+        details: { family: 'qwen', parameter_size: '8B' },
+      });
       expect(res.models[0]?.digest).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -176,7 +218,9 @@ describe('ollama mock', () => {
         const denied = await raw(`${guarded.url}/api/tags`);
         expect(denied.status).toBe(401);
         expect(parse<unknown>(denied.text)).toEqual({ error: 'unauthorized' });
-        expect((await raw(`${guarded.url}/api/tags`, { headers: { authorization: 'Bearer ollama-key' } })).status).toBe(200);
+        expect(
+          (await raw(`${guarded.url}/api/tags`, { headers: { authorization: 'Bearer ollama-key' } })).status,
+        ).toBe(200);
       } finally {
         await guarded.close();
       }

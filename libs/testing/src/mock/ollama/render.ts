@@ -47,7 +47,13 @@ export function chatBody(script: Script, meta: ChatMeta): Record<string, unknown
   const message: Message = { role: 'assistant', content: script.text };
   if (script.reasoning.length > 0) message.thinking = script.reasoning;
   if (script.toolCalls.length > 0) message.tool_calls = toolCalls(script);
-  return { model: meta.model, created_at: new Date().toISOString(), message, done: true, ...doneFields(script, meta) };
+  return {
+    model: meta.model,
+    created_at: new Date().toISOString(),
+    message,
+    done: true,
+    ...doneFields(script, meta),
+  };
 }
 
 /**

@@ -24,7 +24,11 @@ import {
 const FINGERPRINT = ids.systemFingerprint();
 
 /** `POST /v1/chat/completions`. */
-export async function handleChatCompletions(req: MockRequest, res: ServerResponse, ctx: MockContext): Promise<void> {
+export async function handleChatCompletions(
+  req: MockRequest,
+  res: ServerResponse,
+  ctx: MockContext,
+): Promise<void> {
   const scenario = ctx.nextScenario();
   const body = asObject(req.json);
   const model = asString(body?.model) ?? '';
@@ -43,7 +47,12 @@ export async function handleChatCompletions(req: MockRequest, res: ServerRespons
   }
   const promptTokens = Math.max(1, estimateTokens(promptChars(body, ['messages', 'tools'])));
   const script = resolveScript(scenario, promptTokens, 'hidden');
-  const meta = { id: ids.chatCompletion(), created: Math.floor(Date.now() / 1000), model, fingerprint: FINGERPRINT };
+  const meta = {
+    id: ids.chatCompletion(),
+    created: Math.floor(Date.now() / 1000),
+    model,
+    fingerprint: FINGERPRINT,
+  };
 
   if (body.stream !== true) {
     if (script.cut?.mode === 'error') {
@@ -70,7 +79,11 @@ export async function handleChatCompletions(req: MockRequest, res: ServerRespons
     res,
     frames,
     script,
-    () => chatStreamErrorFrame(cut?.mode === 'error' ? cut.status : undefined, cut?.mode === 'error' ? cut.message : undefined),
+    () =>
+      chatStreamErrorFrame(
+        cut?.mode === 'error' ? cut.status : undefined,
+        cut?.mode === 'error' ? cut.message : undefined,
+      ),
     ctx.signal,
   );
 }

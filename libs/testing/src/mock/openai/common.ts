@@ -41,7 +41,8 @@ export function defaultOpenAIError(status: number, model = 'gpt-4o'): OpenAIErro
       return { message: 'Invalid request.', type: 'invalid_request_error', param: null, code: null };
     case 401:
       return {
-        message: 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+        message:
+          'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
         type: 'invalid_request_error',
         param: null,
         code: 'invalid_api_key',
@@ -68,7 +69,12 @@ export function defaultOpenAIError(status: number, model = 'gpt-4o'): OpenAIErro
         code: 'rate_limit_exceeded',
       };
     case 503:
-      return { message: 'The server is overloaded or not ready yet.', type: 'server_error', param: null, code: null };
+      return {
+        message: 'The server is overloaded or not ready yet.',
+        type: 'server_error',
+        param: null,
+        code: null,
+      };
     default:
       return status >= 500
         ? {
@@ -92,7 +98,12 @@ export function sendOpenAIError(
 }
 
 /** Answers a request with an `error` scenario. */
-export function sendOpenAIScenarioError(res: ServerResponse, req: MockRequest, s: ErrorScenario, model: string): void {
+export function sendOpenAIScenarioError(
+  res: ServerResponse,
+  req: MockRequest,
+  s: ErrorScenario,
+  model: string,
+): void {
   const headers = { ...openaiHeaders(req, JSON_TYPE), ...(s.headers ?? {}) };
   if (s.rawBody !== undefined) {
     sendText(res, s.status, s.rawBody, headers);
@@ -152,6 +163,10 @@ export function missingParameter(name: string): OpenAIError {
   };
 }
 
-export function invalidRequest(message: string, param: string | null, code: string | null = null): OpenAIError {
+export function invalidRequest(
+  message: string,
+  param: string | null,
+  code: string | null = null,
+): OpenAIError {
   return { message, type: 'invalid_request_error', param, code };
 }

@@ -4,7 +4,14 @@ import { embed, float32Base64 } from '../embedding';
 import { sendJson } from '../http';
 import { asArray, asNumber, asObject, asString } from '../json';
 import { estimateTokens } from '../text';
-import { INVALID_JSON_MESSAGE, invalidRequest, JSON_TYPE, missingParameter, openaiHeaders, sendOpenAIError } from './common';
+import {
+  INVALID_JSON_MESSAGE,
+  invalidRequest,
+  JSON_TYPE,
+  missingParameter,
+  openaiHeaders,
+  sendOpenAIError,
+} from './common';
 
 const DEFAULT_DIMENSIONS = 1536;
 const LARGE_DIMENSIONS = 3072;
@@ -17,7 +24,8 @@ interface Input {
 
 /** `string | string[] | int[] | int[][]` → inputs; undefined when the shape is invalid or has an empty string. */
 function inputsOf(input: unknown): Input[] | undefined {
-  if (typeof input === 'string') return input.length > 0 ? [{ text: input, tokens: estimateTokens(input.length) }] : undefined;
+  if (typeof input === 'string')
+    return input.length > 0 ? [{ text: input, tokens: estimateTokens(input.length) }] : undefined;
   const list = asArray(input);
   if (!list || list.length === 0) return undefined;
   if (list.every((v) => typeof v === 'number')) return [{ text: list.join(' '), tokens: list.length }];
@@ -56,7 +64,10 @@ export function handleEmbeddings(req: MockRequest, res: ServerResponse): void {
       res,
       req,
       400,
-      invalidRequest("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.", null),
+      invalidRequest(
+        "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        null,
+      ),
     );
     return;
   }
@@ -85,7 +96,11 @@ export function handleEmbeddings(req: MockRequest, res: ServerResponse): void {
       object: 'list',
       data: inputs.map((input, index) => {
         const vector = embed(input.text, dimensions);
-        return { object: 'embedding', index, embedding: format === 'base64' ? float32Base64(vector) : vector };
+        return {
+          object: 'embedding',
+          index,
+          embedding: format === 'base64' ? float32Base64(vector) : vector,
+        };
       }),
       model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },

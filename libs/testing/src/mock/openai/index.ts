@@ -10,7 +10,9 @@ import { handleResponses } from './responses';
 const MODEL_PREFIX = '/v1/models/';
 
 function maskKey(key: string): string {
-  return key.length > 8 ? `${key.slice(0, 4)}${'*'.repeat(Math.min(key.length - 8, 20))}${key.slice(-4)}` : '***';
+  return key.length > 8
+    ? `${key.slice(0, 4)}${'*'.repeat(Math.min(key.length - 8, 20))}${key.slice(-4)}`
+    : '***';
 }
 
 /** OpenAI's 401s: no key at all, or a wrong one. Returns true when the request may proceed. */

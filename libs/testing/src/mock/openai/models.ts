@@ -6,7 +6,12 @@ import { defaultOpenAIError, JSON_TYPE, openaiHeaders, sendOpenAIError } from '.
 /** A fixed creation time (unix seconds) for every listed model. */
 const CREATED = 1686935002;
 
-const modelObject = (id: string): Record<string, unknown> => ({ id, object: 'model', created: CREATED, owned_by: 'system' });
+const modelObject = (id: string): Record<string, unknown> => ({
+  id,
+  object: 'model',
+  created: CREATED,
+  owned_by: 'system',
+});
 
 /** `GET /v1/models`. */
 export function handleListModels(req: MockRequest, res: ServerResponse, ctx: MockContext): void {

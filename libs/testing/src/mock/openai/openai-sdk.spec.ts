@@ -10,7 +10,10 @@ describe('openai mock with the openai SDK', () => {
   const tools = [
     {
       type: 'function' as const,
-      function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      function: {
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
     },
   ];
   const calls = [
@@ -33,7 +36,11 @@ describe('openai mock with the openai SDK', () => {
   });
 
   it('chat.completions.stream(...).finalChatCompletion() with usage', async () => {
-    mock.enqueue({ kind: 'text', text: 'Paris is 18°C and clear.', usage: { input: 41, output: 7, cacheRead: 3 } });
+    mock.enqueue({
+      kind: 'text',
+      text: 'Paris is 18°C and clear.',
+      usage: { input: 41, output: 7, cacheRead: 3 },
+    });
     const stream = client.chat.completions.stream({
       model: 'gpt-4o-mini',
       messages,
@@ -56,9 +63,9 @@ describe('openai mock with the openai SDK', () => {
     const toolCalls = final.choices[0]?.message.tool_calls ?? [];
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
     expect(toolCalls).toHaveLength(2);
-    expect(toolCalls.map((c) => (c.type === 'function' ? (JSON.parse(c.function.arguments) as unknown) : null))).toEqual(
-      calls.map((c) => c.arguments),
-    );
+    expect(
+      toolCalls.map((c) => (c.type === 'function' ? (JSON.parse(c.function.arguments) as unknown) : null)),
+    ).toEqual(calls.map((c) => c.arguments));
     expect(new Set(toolCalls.map((c) => c.id)).size).toBe(2);
   });
 
@@ -97,7 +104,11 @@ describe('openai mock with the openai SDK', () => {
 
   it('embeddings.create decodes the SDK-default base64 into the float vectors', async () => {
     const viaSdk = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello' });
-    const asFloats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float' });
+    const asFloats = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'hello',
+      encoding_format: 'float',
+    });
     const lastRequest = mock.received[mock.received.length - 2]?.json as { encoding_format?: string };
     expect(lastRequest.encoding_format).toBe('base64');
     expect(viaSdk.data[0]?.embedding).toEqual(asFloats.data[0]?.embedding);
@@ -106,7 +117,9 @@ describe('openai mock with the openai SDK', () => {
 
   it('maps error statuses to SDK error classes with request id and headers', async () => {
     mock.enqueue({ kind: 'error', status: 429, headers: { 'retry-after': '7' } });
-    const error = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect(rateLimit.status).toBe(429);
@@ -128,7 +141,12 @@ describe('openai mock with the openai SDK', () => {
   });
 
   it('an in-band stream error throws an APIError', async () => {
-    mock.enqueue({ kind: 'stream_error', text: 'one two three', afterChunks: 2, message: 'upstream fell over' });
+    mock.enqueue({
+      kind: 'stream_error',
+      text: 'one two three',
+      afterChunks: 2,
+      message: 'upstream fell over',
+    });
     const stream = client.chat.completions.stream({ model: 'gpt-4o-mini', messages });
     await expect(stream.finalChatCompletion()).rejects.toThrow(/upstream fell over/);
   });

@@ -57,7 +57,11 @@ function planItems(script: Script, meta: ResponseMeta): PlannedItem[] {
 }
 
 /** The `response` object, echoing the request parameters like the real API. */
-function responseObject(script: Script, meta: ResponseMeta, output: Item[] | undefined): Record<string, unknown> {
+function responseObject(
+  script: Script,
+  meta: ResponseMeta,
+  output: Item[] | undefined,
+): Record<string, unknown> {
   const req = meta.request;
   const reasoning = asObject(req.reasoning);
   const text = asObject(req.text);
@@ -130,7 +134,11 @@ export function responseStreamFrames(script: Script, meta: ResponseMeta): Frame[
       default: {
         const call = item.call;
         for (const piece of call?.pieces ?? []) {
-          event(content, 'response.function_call_arguments.delta', { item_id: itemId, output_index: outputIndex, delta: piece });
+          event(content, 'response.function_call_arguments.delta', {
+            item_id: itemId,
+            output_index: outputIndex,
+            delta: piece,
+          });
         }
         event(struct, 'response.function_call_arguments.done', {
           item_id: itemId,
@@ -157,22 +165,36 @@ type EventFn = (make: (text: string) => Frame, type: string, fields: Record<stri
 function reasoningEvents(event: EventFn, script: Script, itemId: unknown, outputIndex: number): void {
   const at = { item_id: itemId, output_index: outputIndex, summary_index: 0 };
   event(struct, 'response.reasoning_summary_part.added', { ...at, part: { type: 'summary_text', text: '' } });
-  for (const piece of script.reasoningPieces) event(content, 'response.reasoning_summary_text.delta', { ...at, delta: piece });
+  for (const piece of script.reasoningPieces)
+    event(content, 'response.reasoning_summary_text.delta', { ...at, delta: piece });
   event(struct, 'response.reasoning_summary_text.done', { ...at, text: script.reasoning });
-  event(struct, 'response.reasoning_summary_part.done', { ...at, part: { type: 'summary_text', text: script.reasoning } });
+  event(struct, 'response.reasoning_summary_part.done', {
+    ...at,
+    part: { type: 'summary_text', text: script.reasoning },
+  });
 }
 
 function messageEvents(event: EventFn, script: Script, itemId: unknown, outputIndex: number): void {
   const at = { item_id: itemId, output_index: outputIndex, content_index: 0 };
-  const part = (text: string): Record<string, unknown> => ({ type: 'output_text', annotations: [], logprobs: [], text });
+  const part = (text: string): Record<string, unknown> => ({
+    type: 'output_text',
+    annotations: [],
+    logprobs: [],
+    text,
+  });
   event(struct, 'response.content_part.added', { ...at, part: part('') });
-  for (const piece of script.textPieces) event(content, 'response.output_text.delta', { ...at, delta: piece, logprobs: [] });
+  for (const piece of script.textPieces)
+    event(content, 'response.output_text.delta', { ...at, delta: piece, logprobs: [] });
   event(struct, 'response.output_text.done', { ...at, text: script.text, logprobs: [] });
   event(struct, 'response.content_part.done', { ...at, part: part(script.text) });
 }
 
 /** The `error` event that ends a Responses stream early. */
-export function responseStreamErrorFrame(sequenceNumber: number, status: number | undefined, message: string | undefined): string {
+export function responseStreamErrorFrame(
+  sequenceNumber: number,
+  status: number | undefined,
+  message: string | undefined,
+): string {
   const base = defaultOpenAIError(status ?? 500);
   const data = {
     type: 'error',

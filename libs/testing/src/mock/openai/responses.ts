@@ -20,7 +20,11 @@ import {
 import { responseBody, responseStreamErrorFrame, responseStreamFrames } from './responses-render';
 
 /** `POST /v1/responses`. */
-export async function handleResponses(req: MockRequest, res: ServerResponse, ctx: MockContext): Promise<void> {
+export async function handleResponses(
+  req: MockRequest,
+  res: ServerResponse,
+  ctx: MockContext,
+): Promise<void> {
   const scenario = ctx.nextScenario();
   const body = asObject(req.json);
   const model = asString(body?.model) ?? '';
