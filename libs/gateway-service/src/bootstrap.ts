@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ConfigFile } from './config/config-file';
@@ -6,7 +7,7 @@ import { GatewayModule } from './gateway.module';
 import type { GatewayEnv } from './gateway-env';
 import { GatewayRuntime } from './gateway-runtime';
 import type { RequestEventSink } from './pipeline/extensions';
-import { registerProxyRoutes } from './transport/proxy-routes';
+import { createProxyHandler, type ProxyHandler } from './transport/proxy-handler';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -18,8 +19,8 @@ export interface RunningGateway {
 
 /**
  * Start the gateway: Nest structures the service (modules, health, lifecycle); the proxy routes
- * are plain Fastify routes in the same server, so the hot path skips Nest's per-request machinery
- * (docs/adr/0002).
+ * are served by a plain node:http handler in the same server, so the hot path skips the framework's
+ * per-request machinery (docs/adr/0002).
  */
 export async function startGateway(
   env: GatewayEnv,
@@ -27,20 +28,24 @@ export async function startGateway(
   extraSinks: readonly RequestEventSink[] = [],
 ): Promise<RunningGateway> {
   const runtime = new GatewayRuntime(env, config, extraSinks);
+  const proxy: ProxyHandler = createProxyHandler(
+    { state: runtime.state, upstream: runtime.upstream, extensions: runtime.extensions },
+    env.BODY_LIMIT_BYTES,
+  );
+  // One HTTP server: `/llm_proxy/...` goes to the proxy handler, everything else to Nest.
   const adapter = new FastifyAdapter({
-    bodyLimit: env.BODY_LIMIT_BYTES,
     logger: false,
     return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    serverFactory: (nest: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer({ keepAliveTimeout: 72_000 }, (req, res) => {
+        if (!proxy(req, res)) nest(req, res);
+      }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRuntime(runtime), adapter, {
     logger: ['error', 'warn'],
   });
   app.enableShutdownHooks();
-  registerProxyRoutes(
-    app.getHttpAdapter().getInstance(),
-    { state: runtime.state, upstream: runtime.upstream, extensions: runtime.extensions },
-    env.BODY_LIMIT_BYTES,
-  );
   await app.listen(env.PORT, env.HOST);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -87,7 +87,7 @@ export class ChatPipeline {
     );
     if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, true);
     ctx.status = upstream.status;
-    const contentType = upstream.headers['content-type'] ?? 'application/json';
+    const contentType = upstream.contentType ?? 'application/json';
     if (!contentType.includes('text/event-stream')) {
       const bytes = Buffer.from(await upstream.body.arrayBuffer());
       // Usage is read after the response is handed over, off the response path.

@@ -2,23 +2,27 @@ import { appendFile } from 'node:fs/promises';
 import type { RequestEvent } from '@optscale/contracts';
 import type { RequestEventSink } from '../pipeline/extensions';
 
-/** Keeps the last `capacity` events in memory (tests, the embedded default's recent view). */
+/** Keeps the last `capacity` events in memory (tests, the embedded default's recent view): a ring. */
 export class MemoryEventSink implements RequestEventSink {
-  private readonly events: RequestEvent[] = [];
+  private readonly ring: RequestEvent[] = [];
+  private next = 0;
 
   constructor(private readonly capacity = 10_000) {}
 
   emit(event: RequestEvent): void {
-    this.events.push(event);
-    if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity);
+    if (this.ring.length < this.capacity) this.ring.push(event);
+    else this.ring[this.next] = event;
+    this.next = (this.next + 1) % this.capacity;
   }
 
-  all(): readonly RequestEvent[] {
-    return this.events;
+  /** Oldest first. */
+  all(): RequestEvent[] {
+    if (this.ring.length < this.capacity) return [...this.ring];
+    return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   find(requestId: string): RequestEvent | undefined {
-    return this.events.find((e) => e.requestId === requestId);
+    return this.ring.find((e) => e.requestId === requestId);
   }
 }
 

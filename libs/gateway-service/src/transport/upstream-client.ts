@@ -16,7 +16,10 @@ export interface UpstreamClientOptions {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Record<string, string>;
+  /** `content-type`, read eagerly: the success path needs nothing else of the headers. */
+  contentType: string | undefined;
+  /** All headers, flattened on first use (error paths). */
+  readonly headers: Record<string, string>;
   body: Dispatcher.ResponseData['body'];
 }
 
@@ -47,7 +50,17 @@ export class UpstreamClient {
         signal,
         dispatcher: this.agent,
       });
-      return { status: res.statusCode, headers: flattenHeaders(res.headers), body: res.body };
+      const raw = res.headers;
+      let flat: Record<string, string> | undefined;
+      const contentType = raw['content-type'];
+      return {
+        status: res.statusCode,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        get headers() {
+          return (flat ??= flattenHeaders(raw));
+        },
+        body: res.body,
+      };
     } catch (err) {
       throw toGatewayError(err, signal);
     }
