@@ -253,3 +253,46 @@ describe('the record stage', () => {
     expect(event.errorType).toBe('client_closed');
   });
 });
+
+describe('Cursor custom tools (ApplyPatch)', () => {
+  const PATCH = '*** Begin Patch\n*** Update File: src/a.ts\n@@\n-old\n+new\n*** End Patch';
+  const body = (model: string, stream: boolean) =>
+    JSON.stringify({
+      model,
+      stream,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Fix a.ts' }] }],
+      tools: [
+        { type: 'custom', name: 'ApplyPatch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } },
+        { type: 'function', name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+      ],
+    });
+
+  it.each([
+    ['openai/gpt-4.1', 'openai'],
+    ['anthropic/claude-sonnet-4-6', 'anthropic'],
+  ] as const)('%s: the provider sees a function, Cursor gets a custom call with the raw patch', async (model, provider) => {
+    for (const stream of [false, true]) {
+      stack.mocks[provider].enqueue({ kind: 'tool_calls', calls: [{ name: 'ApplyPatch', arguments: { input: PATCH } }] });
+      const res = await fetch(`${stack.base}/cursor/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
+        body: body(model, stream),
+      });
+      expect(res.status).toBe(200);
+      const sent = stack.mocks[provider].received.at(-1)?.json as { tools: Array<Record<string, unknown>> };
+      expect(JSON.stringify(sent.tools)).toContain('ApplyPatch');
+      let calls: unknown[];
+      if (stream) {
+        calls = (await res.text())
+          .split('\n\n')
+          .filter((l) => l.startsWith('data: {'))
+          .flatMap((l) => (JSON.parse(l.slice(6)) as OpenAI.ChatCompletionChunk).choices[0]?.delta.tool_calls ?? []);
+      } else {
+        calls = ((await res.json()) as OpenAI.ChatCompletion).choices[0]?.message.tool_calls ?? [];
+      }
+      expect(calls).toEqual([
+        expect.objectContaining({ type: 'custom', custom: { name: 'ApplyPatch', input: PATCH } }),
+      ]);
+    }
+  });
+});

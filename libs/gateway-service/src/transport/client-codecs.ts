@@ -3,6 +3,7 @@ import {
   createAnthropicStreamEncoder,
   createOpenAIChatStreamEncoder,
   createResponsesStreamEncoder,
+  customToolNames,
   decodeAnthropicRequest,
   decodeCursorRequest,
   decodeOpenAIChatRequest,
@@ -87,9 +88,14 @@ export const responsesCodec: ClientCodec = {
 export const cursorCodec: ClientCodec = {
   name: 'cursor',
   decodeRequest: decodeCursorRequest,
-  encodeResponse: (res, ctx) => encodeOpenAIChatResponse(res, ctx),
+  // Cursor's free-form tools (ApplyPatch) reach the provider as functions; their calls go back to
+  // Cursor as `type: "custom"` tool calls.
+  encodeResponse: (res, ctx, req) => encodeOpenAIChatResponse(res, ctx, { customTools: customToolNames(req.tools) }),
   createStreamEncoder: (ctx, req) =>
-    createOpenAIChatStreamEncoder(ctx, { includeUsage: req.includeUsage === true }),
+    createOpenAIChatStreamEncoder(ctx, {
+      includeUsage: req.includeUsage === true,
+      customTools: customToolNames(req.tools),
+    }),
   // Cursor's hybrid bodies are always normalized: no provider speaks them.
   passthroughPath: () => undefined,
   error: openAIError,

@@ -122,6 +122,11 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
   strict?: boolean;
   cacheControl?: CacheControl;
+  /**
+   * A free-form ("custom") tool: one string argument `input` carries its raw text. Providers see an
+   * ordinary function; OpenAI Chat clients that declared it expect its calls as `type: "custom"`.
+   */
+  custom?: boolean;
 }
 
 export type ToolChoice =

@@ -1,4 +1,4 @@
 /** Cursor's hybrid `/cursor/chat/completions` bodies → canonical (the answer is Chat Completions). */
 export { decodeCursorRequest, decodeCursorBody, EMPTY_TURN_PLACEHOLDER } from './request-decode';
 export type { CursorDecoded } from './request-decode';
-export { CUSTOM_TOOL_INPUT, customToolInput } from './tools';
+

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { ChatRequest } from '../canonical/model';
 import { ProtocolError } from '../errors';
 import { decodeCursorBody, decodeCursorRequest } from './request-decode';
-import { customToolInput, decodeCursorToolChoice } from './tools';
+import { decodeCursorToolChoice } from './tools';
+import { customToolInput } from '../openai-chat/custom-tools';
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(__dirname, '__fixtures__', name), 'utf8')) as unknown;
@@ -119,6 +120,7 @@ describe('decodeCursorRequest (recorded-style bodies)', () => {
         },
         {
           name: 'ApplyPatch',
+          custom: true,
           description:
             'Use the `ApplyPatch` tool to edit files.\n\nThe input must match this lark grammar:\n' +
             'start: begin_patch hunk+ end_patch\nbegin_patch: "*** Begin Patch" LF\nend_patch: "*** End Patch" LF?',
@@ -301,7 +303,7 @@ describe('decodeCursorRequest (recorded-style bodies)', () => {
         },
       ],
       stream: false,
-      tools: [{ name: 'ApplyPatch', description: 'Edit files.', parameters: CUSTOM_PARAMETERS }],
+      tools: [{ name: 'ApplyPatch', custom: true, description: 'Edit files.', parameters: CUSTOM_PARAMETERS }],
       toolChoice: { type: 'tool', name: 'ApplyPatch' },
       stop: ['END'],
       seed: 7,

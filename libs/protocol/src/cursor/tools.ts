@@ -1,3 +1,4 @@
+import { CUSTOM_TOOL_INPUT } from '../openai-chat/custom-tools';
 /**
  * Cursor's tool shapes: Responses-flat `{type:"function", name, parameters}`, Chat-nested
  * `{type:"function", function:{…}}`, raw `{name, description, input_schema}`, and OpenAI custom
@@ -16,8 +17,6 @@ import {
 } from '../openai-responses/json';
 import { decodeFlatFunctionTool, EMPTY_PARAMETERS } from '../openai-responses/tools';
 
-/** The argument that carries a custom tool's free-form input once it is a function. */
-export const CUSTOM_TOOL_INPUT = 'input';
 
 export interface CursorTools {
   tools: ToolDefinition[];
@@ -92,6 +91,7 @@ function decodeCustomTool(tool: JsonObject, param: string): ToolDefinition {
   }
   const def: ToolDefinition = {
     name,
+    custom: true,
     parameters: {
       type: 'object',
       properties: { [CUSTOM_TOOL_INPUT]: { type: 'string' } },
@@ -102,19 +102,6 @@ function decodeCustomTool(tool: JsonObject, param: string): ToolDefinition {
   return def;
 }
 
-/** The raw input of a custom tool call from its function arguments, or undefined if they are not `{"input": string}`. */
-export function customToolInput(args: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      const input = (parsed as JsonObject)[CUSTOM_TOOL_INPUT];
-      if (typeof input === 'string') return input;
-    }
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
 
 /**
  * `tool_choice` in Chat, Responses or Anthropic form. Forms with no canonical equivalent

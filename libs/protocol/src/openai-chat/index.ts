@@ -15,3 +15,4 @@ export type { OpenAIUsage } from './usage';
 export { clientFinishReason, fromOpenAIFinishReason, toOpenAIFinishReason } from './finish-reason';
 export type { OpenAIFinishReason } from './finish-reason';
 export { openAIToolName, openAIToolNameMap, restoreToolName } from './tool-names';
+export * from './custom-tools';

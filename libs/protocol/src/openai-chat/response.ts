@@ -4,6 +4,7 @@ import { ProtocolError } from '../errors';
 import { clientFinishReason, fromOpenAIFinishReason } from './finish-reason';
 import { argumentsText, isObject, num, obj, str } from './json';
 import type { JsonObject } from './json';
+import { encodeCustomToolCall } from './custom-tools';
 import { restoreToolName } from './tool-names';
 import { decodeOpenAIUsage, encodeOpenAIUsage } from './usage';
 
@@ -106,7 +107,16 @@ export function openAICompletionId(id: string, ctx: TranslateContext): string {
  * Canonical response → a Chat Completions body with every field the spec requires. `model` echoes
  * what the client asked for; reasoning goes to the non-standard `message.reasoning_content`.
  */
-export function encodeOpenAIChatResponse(res: ChatResponse, ctx: TranslateContext): Record<string, unknown> {
+export interface OpenAIChatResponseEncoderOptions {
+  /** Names of custom (free-form) tools the client declared: their calls are written as `type: "custom"`. */
+  customTools?: ReadonlySet<string>;
+}
+
+export function encodeOpenAIChatResponse(
+  res: ChatResponse,
+  ctx: TranslateContext,
+  opts: OpenAIChatResponseEncoderOptions = {},
+): Record<string, unknown> {
   const texts: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: JsonObject[] = [];
@@ -119,11 +129,15 @@ export function encodeOpenAIChatResponse(res: ChatResponse, ctx: TranslateContex
         reasoning.push(part.text);
         break;
       case 'tool_call':
-        toolCalls.push({
-          id: part.id,
-          type: 'function',
-          function: { name: part.name, arguments: part.arguments.length > 0 ? part.arguments : '{}' },
-        });
+        toolCalls.push(
+          opts.customTools?.has(part.name)
+            ? encodeCustomToolCall(part.id, part.name, part.arguments)
+            : {
+                id: part.id,
+                type: 'function',
+                function: { name: part.name, arguments: part.arguments.length > 0 ? part.arguments : '{}' },
+              },
+        );
         break;
       case 'opaque':
         break;

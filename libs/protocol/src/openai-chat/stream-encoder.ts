@@ -1,6 +1,7 @@
 import { ZERO_USAGE, mergeUsage } from '../canonical/model';
 import type { StreamEncoder, StreamEvent, TranslateContext, Usage } from '../canonical/model';
 import { sse } from '../sse/sse-parser';
+import { encodeCustomToolCall } from './custom-tools';
 import { encodeOpenAIError } from './errors';
 import { clientFinishReason } from './finish-reason';
 import type { OpenAIFinishReason } from './finish-reason';
@@ -10,6 +11,12 @@ import { encodeOpenAIUsage } from './usage';
 export interface OpenAIChatStreamEncoderOptions {
   /** The client sent `stream_options.include_usage: true`. */
   includeUsage: boolean;
+  /**
+   * Names of custom (free-form) tools the client declared. Their calls are held until complete and
+   * sent whole as `{type: "custom", custom: {name, input}}`, since the raw input is one argument of
+   * the provider's function call.
+   */
+  customTools?: ReadonlySet<string>;
 }
 
 /**
@@ -35,6 +42,8 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
   private usage: Usage = { ...ZERO_USAGE };
   /** Canonical tool index → OpenAI tool index (both count from 0 in order of appearance). */
   private readonly toolIndexes = new Map<number, number>();
+  /** Custom tool calls being collected, by canonical index. */
+  private readonly pendingCustom = new Map<number, { index: number; id: string; name: string; args: string }>();
 
   constructor(
     private readonly ctx: TranslateContext,
@@ -61,10 +70,19 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
         if (this.toolIndexes.has(event.index)) return '';
         const index = this.toolIndexes.size;
         this.toolIndexes.set(event.index, index);
+        if (this.opts.customTools?.has(event.name)) {
+          this.pendingCustom.set(event.index, { index, id: event.id, name: event.name, args: '' });
+          return '';
+        }
         const call = { index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
         return this.delta({ tool_calls: [call] });
       }
       case 'tool_call_delta': {
+        const custom = this.pendingCustom.get(event.index);
+        if (custom) {
+          custom.args += event.arguments;
+          return '';
+        }
         const index = this.toolIndexes.get(event.index);
         if (index === undefined || event.arguments.length === 0) return '';
         return this.delta({ tool_calls: [{ index, function: { arguments: event.arguments } }] });
@@ -73,7 +91,7 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
         this.usage = mergeUsage(this.usage, event.usage);
         return '';
       case 'finish':
-        return this.finish(clientFinishReason(event.reason, this.toolIndexes.size > 0));
+        return this.flushCustom() + this.finish(clientFinishReason(event.reason, this.toolIndexes.size > 0));
       case 'error': {
         this.closed = true;
         const status = event.error.status === 529 ? 503 : event.error.status;
@@ -89,7 +107,7 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.closed) return '';
-    let out = this.roleChunk() + this.finish(this.toolIndexes.size > 0 ? 'tool_calls' : 'stop');
+    let out = this.roleChunk() + this.flushCustom() + this.finish(this.toolIndexes.size > 0 ? 'tool_calls' : 'stop');
     this.closed = true;
     if (this.opts.includeUsage) {
       const chunk: JsonObject = {
@@ -103,6 +121,16 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
       out += sse(JSON.stringify(chunk));
     }
     return out + sse('[DONE]');
+  }
+
+  /** Complete custom tool calls, each sent whole in one chunk. */
+  private flushCustom(): string {
+    let out = '';
+    for (const call of this.pendingCustom.values()) {
+      out += this.delta({ tool_calls: [{ index: call.index, ...encodeCustomToolCall(call.id, call.name, call.args) }] });
+    }
+    this.pendingCustom.clear();
+    return out;
   }
 
   /** The first chunk, once: the role and an empty content. */
