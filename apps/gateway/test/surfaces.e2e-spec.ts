@@ -296,3 +296,57 @@ describe('Cursor custom tools (ApplyPatch)', () => {
     }
   });
 });
+
+describe('images and structured output, translated', () => {
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+
+  it('OpenAI client → Anthropic provider: image_url data URL becomes a base64 image block; json_schema becomes output_config.format', async () => {
+    stack.mocks.anthropic.enqueue({ kind: 'text', text: '{"answer":"a red pixel"}' });
+    const res = await openai().chat.completions.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail: 'high' } },
+          ],
+        },
+      ],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+    });
+    expect(JSON.parse(res.choices[0]?.message.content ?? '')).toEqual({ answer: 'a red pixel' });
+    const sent = stack.mocks.anthropic.received.at(-1)?.json as {
+      messages: Array<{ content: Array<Record<string, unknown>> }>;
+      output_config?: { format?: unknown };
+    };
+    expect(sent.messages[0]?.content).toEqual(
+      expect.arrayContaining([{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }]),
+    );
+    expect(sent.output_config?.format).toEqual({ type: 'json_schema', schema });
+  });
+
+  it('OpenAI client → Gemini provider: the image becomes inlineData, the schema a JSON response schema', async () => {
+    stack.mocks.gemini.enqueue({ kind: 'text', text: '{"answer":"pixel"}' });
+    await openai().chat.completions.create({
+      model: 'gemini/gemini-2.5-flash',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+          ],
+        },
+      ],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
+    });
+    const sent = stack.mocks.gemini.received.at(-1)?.json as {
+      contents: Array<{ parts: Array<Record<string, unknown>> }>;
+      generationConfig: Record<string, unknown>;
+    };
+    expect(sent.contents[0]?.parts).toEqual(expect.arrayContaining([{ inlineData: { mimeType: 'image/png', data: PNG } }]));
+    expect(sent.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
+  });
+});

@@ -10,14 +10,13 @@ import type { UpstreamTarget } from '@optscale/providers';
 import type { GatewayState, ProviderConnection } from '../config/gateway-state';
 import type { ClientCodec } from '../transport/client-codecs';
 import type { UpstreamClient, UpstreamResponse } from '../transport/upstream-client';
-import { authenticate } from './authenticate';
+import { admit } from './admit';
 import type { PipelineExtensions } from './extensions';
 import { GatewayError } from './gateway-error';
 import { JSON_HEADERS, SSE_HEADERS, type Outcome } from './outcome';
 import { upstreamErrorOutcome } from './upstream-error';
 import { toolNameRestorer } from './tool-names';
 import { sessionFromBody } from '../record/session-id';
-import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
 import { callUpstream, forwardedBody } from './call-stage';
 import { UpstreamEventReader } from './stream-pump';
@@ -32,7 +31,7 @@ export interface ChatPipelineDeps {
 
 /**
  * Inference calls (chat completions, responses, messages) for every surface:
- * authenticate → pre-call policies → route → call → translate → post-call policies → (record, by the
+ * authenticate → route → pre-call policies → call → translate → post-call policies → (record, by the
  * transport once the last byte is out).
  *
  * When the client and the provider speak the same dialect and no policy needs the request decoded,
@@ -43,17 +42,11 @@ export class ChatPipeline {
   constructor(private readonly deps: ChatPipelineDeps) {}
 
   async handle(ctx: RequestContext, codec: ClientCodec, raw: Buffer, query: string): Promise<Outcome> {
-    const { key, org } = authenticate(ctx, this.deps.state());
-    const body = parseJsonObject(raw);
-    const clientModel = requireModel(body);
-    ctx.clientModel = clientModel;
-    ctx.stream = body['stream'] === true;
-    ctx.bodySessionId = sessionFromBody(body);
-
-    const route = this.deps.extensions.router.route(ctx, org, key.user, clientModel);
-    ctx.provider = route.provider;
-    ctx.upstreamModel = route.upstreamModel;
-    const target = targetOf(route.provider, route.upstreamModel);
+    const route = admit(ctx, this.deps.state(), this.deps.extensions, raw, (body) => {
+      ctx.stream = body['stream'] === true;
+      ctx.bodySessionId = sessionFromBody(body);
+    });
+    const { body, clientModel, target } = route;
     const tctx = liveTranslateContext(clientModel);
 
     const path = codec.passthroughPath(route.provider);
@@ -237,10 +230,4 @@ function applyStreamPolicies(
     events = events.flatMap((e) => policy.onStreamEvent?.(ctx, e) ?? [e]);
   }
   return events;
-}
-
-export function targetOf(provider: ProviderConnection, model: string): UpstreamTarget {
-  const target: UpstreamTarget = { baseUrl: provider.baseUrl, apiKey: provider.apiKey, model };
-  if (provider.apiVersion !== undefined) target.apiVersion = provider.apiVersion;
-  return target;
 }

@@ -1,11 +1,10 @@
 import type { UpstreamRequest } from '@optscale/providers';
 import { ProtocolError, decodeAnthropicRequest } from '@optscale/protocol';
 import type { ClientCodec } from '../transport/client-codecs';
-import { authenticate } from './authenticate';
-import { targetOf, type ChatPipelineDeps } from './chat-pipeline';
+import { admit } from './admit';
+import type { ChatPipelineDeps } from './chat-pipeline';
 import { GatewayError } from './gateway-error';
 import { JSON_HEADERS, jsonOutcome, type Outcome } from './outcome';
-import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
 import { callUpstream, forwardedBody } from './call-stage';
 import { upstreamErrorOutcome } from './upstream-error';
@@ -22,15 +21,9 @@ export async function handleCountTokens(
   raw: Buffer,
   query: string,
 ): Promise<Outcome> {
-  const { key, org } = authenticate(ctx, deps.state());
-  const body = parseJsonObject(raw);
-  const clientModel = requireModel(body);
-  ctx.clientModel = clientModel;
-  const route = deps.extensions.router.route(ctx, org, key.user, clientModel);
-  ctx.provider = route.provider;
-  ctx.upstreamModel = route.upstreamModel;
+  const route = admit(ctx, deps.state(), deps.extensions, raw);
+  const { body, clientModel, target } = route;
   const adapter = route.provider.adapter;
-  const target = targetOf(route.provider, route.upstreamModel);
   const send = (req: UpstreamRequest) => callUpstream(ctx, deps.upstream, req);
 
   if (adapter.dialect === 'anthropic' && adapter.buildPassthroughRequest) {

@@ -1,11 +1,9 @@
 import type { EmbeddingsRequest, UpstreamRequest } from '@optscale/providers';
 import type { ClientCodec } from '../transport/client-codecs';
-import { authenticate } from './authenticate';
+import { admit } from './admit';
 import type { ChatPipelineDeps } from './chat-pipeline';
-import { targetOf } from './chat-pipeline';
 import { GatewayError } from './gateway-error';
 import { JSON_HEADERS, jsonOutcome, type Outcome } from './outcome';
-import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
 import { callUpstream, forwardedBody } from './call-stage';
 import { upstreamErrorOutcome } from './upstream-error';
@@ -24,23 +22,16 @@ export async function handleEmbeddings(
   codec: ClientCodec,
   raw: Buffer,
 ): Promise<Outcome> {
-  const { key, org } = authenticate(ctx, deps.state());
-  const body = parseJsonObject(raw);
-  const clientModel = requireModel(body);
-  ctx.clientModel = clientModel;
-  const input = body['input'];
-  if (!isEmbeddingInput(input)) {
-    throw new GatewayError(
-      'invalid_request',
-      '"input" must be a string, an array of strings, or token arrays',
-      'input',
-    );
-  }
-  const route = deps.extensions.router.route(ctx, org, key.user, clientModel);
-  ctx.provider = route.provider;
-  ctx.upstreamModel = route.upstreamModel;
+  let input: EmbeddingsRequest['input'] = '';
+  const route = admit(ctx, deps.state(), deps.extensions, raw, (body) => {
+    const value = body['input'];
+    if (!isEmbeddingInput(value)) {
+      throw new GatewayError('invalid_request', '"input" must be a string, an array of strings, or token arrays', 'input');
+    }
+    input = value;
+  });
+  const { body, clientModel, target } = route;
   const adapter = route.provider.adapter;
-  const target = targetOf(route.provider, route.upstreamModel);
   const send = (req: UpstreamRequest) => callUpstream(ctx, deps.upstream, req);
 
   if (

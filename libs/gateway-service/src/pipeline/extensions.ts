@@ -5,12 +5,15 @@ import type { ResolvedModel } from '../routing/resolve-model';
 import type { RequestContext } from './request-context';
 
 /**
- * The plug points of the request pipeline. The stages run in this order for every inference call:
+ * The plug points of the request pipeline. The stages run in this order for every model call:
  *
- *   authenticate → pre-call policies → route → call → translate → post-call policies → record
+ *   authenticate → route → pre-call policies → call → translate → post-call policies → record
  *
- * Transport code never changes when a stage gains behaviour: routing rules replace `router`,
- * guardrails and budgets add policies, telemetry adds sinks.
+ * Routing comes before the pre-call policies because resolving a model is pure and in memory, and
+ * it lets policy conditions name the provider and model the request will reach (and decides whether
+ * the request can be forwarded as bytes at all). Transport code never changes when a stage gains
+ * behaviour: routing rules replace `router`, guardrails and budgets add policies, telemetry adds
+ * sinks.
  */
 export interface PipelineExtensions {
   preCall: readonly PreCallPolicy[];

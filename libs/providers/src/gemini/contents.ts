@@ -1,5 +1,5 @@
 import type { ChatRequest, ContentPart, Message, ToolCallPart, ToolResultPart } from '@optscale/protocol';
-import { type JsonObject, isRecord, tryParseJson } from './json';
+import { type JsonObject, isRecord, tryParseJson } from '../json';
 import { documentPart, imagePart } from './media';
 import type { GeminiContent, GeminiPart, GeminiSystemInstruction } from './wire';
 

@@ -2,7 +2,7 @@ import type { ChatRequest } from '@optscale/protocol';
 import type { UpstreamRequest, UpstreamTarget } from '../adapter';
 import { toGeminiPrompt } from './contents';
 import { geminiHeaders, geminiModelResource, geminiModelUrl } from './endpoint';
-import { type JsonObject, asNumber, asRecord } from './json';
+import { type JsonObject, asNumber, asRecord } from '../json';
 import { toGeminiTools } from './request';
 
 /**

@@ -1,6 +1,6 @@
 import type { EmbeddingsRequest, EmbeddingsResponse, UpstreamRequest, UpstreamTarget } from '../adapter';
 import { geminiHeaders, geminiModelResource, geminiModelUrl } from './endpoint';
-import { asArray, asNumber, asRecord } from './json';
+import { asArray, asNumber, asRecord } from '../json';
 
 /**
  * `POST {base}/models/{model}:batchEmbedContents`, one request per input text. Gemini embeds text

@@ -1,6 +1,6 @@
 import type { StreamError } from '@optscale/protocol';
 import type { UpstreamError } from '../adapter';
-import { type JsonObject, asArray, asNumber, asRecord, asString, tryParseJson } from './json';
+import { type JsonObject, asArray, asNumber, asRecord, asString, tryParseJson } from '../json';
 
 /** google.rpc status names → HTTP (WIRE-FORMATS 4.1, completed from the google.rpc.Code table). */
 const HTTP_BY_RPC_STATUS: ReadonlyMap<string, number> = new Map(

@@ -1,6 +1,6 @@
 import type { ProviderModel, UpstreamRequest, UpstreamTarget } from '../adapter';
 import { geminiBaseUrl, geminiHeaders } from './endpoint';
-import { asArray, asRecord, asString } from './json';
+import { asArray, asRecord, asString } from '../json';
 
 /** `GET {base}/models?pageSize=1000`: one page holds every model Gemini lists today. */
 export function buildListModelsRequest(target: Omit<UpstreamTarget, 'model'>): UpstreamRequest {

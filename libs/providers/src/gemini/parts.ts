@@ -1,5 +1,5 @@
 import type { TranslateContext } from '@optscale/protocol';
-import { type JsonObject, asRecord, asString, isRecord } from './json';
+import { type JsonObject, asRecord, asString, isRecord } from '../json';
 
 /** One response part of a Gemini candidate, classified. */
 export type GeminiResponsePart =

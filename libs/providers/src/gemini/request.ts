@@ -9,7 +9,7 @@ import type {
 import type { UpstreamRequest, UpstreamTarget } from '../adapter';
 import { toGeminiPrompt } from './contents';
 import { geminiHeaders, geminiModelUrl } from './endpoint';
-import type { JsonObject } from './json';
+import type { JsonObject } from '../json';
 import { prepareJsonSchema, prepareToolParameters } from './schema';
 import type { GeminiTool, GeminiToolConfig } from './wire';
 

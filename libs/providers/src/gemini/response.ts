@@ -1,6 +1,6 @@
 import { type ChatResponse, type TranslateContext, ZERO_USAGE } from '@optscale/protocol';
 import { BLOCKED_PROMPT_FINISH, geminiFinishReason } from './finish-reason';
-import { asRecord, asString } from './json';
+import { asRecord, asString } from '../json';
 import { firstCandidate, firstCandidateParts, readPart } from './parts';
 import { geminiUsage } from './usage';
 

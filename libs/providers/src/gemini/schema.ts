@@ -1,4 +1,4 @@
-import { type JsonObject, asString, isRecord } from './json';
+import { type JsonObject, asString, isRecord } from '../json';
 
 /*
  * Tool parameters go to Gemini as `parametersJsonSchema` (and structured output as

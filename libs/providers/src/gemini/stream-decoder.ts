@@ -2,7 +2,7 @@ import type { StreamDecoder, StreamEvent, TranslateContext, Usage } from '@optsc
 import type { FramedChunk } from '../adapter';
 import { geminiStreamError } from './errors';
 import { BLOCKED_PROMPT_FINISH, geminiFinishReason } from './finish-reason';
-import { type JsonObject, asRecord, asString, tryParseJson } from './json';
+import { type JsonObject, asRecord, asString, tryParseJson } from '../json';
 import { firstCandidate, firstCandidateParts, readPart } from './parts';
 import { geminiUsage } from './usage';
 

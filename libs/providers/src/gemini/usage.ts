@@ -1,5 +1,5 @@
 import type { Usage } from '@optscale/protocol';
-import { asNumber, asRecord } from './json';
+import { asNumber, asRecord } from '../json';
 
 /**
  * Gemini `usageMetadata` → canonical usage (WIRE-FORMATS 4.1). Gemini's `promptTokenCount`

@@ -1,4 +1,4 @@
-import type { JsonObject } from './json';
+import type { JsonObject } from '../json';
 
 /** The Gemini wire shapes the gateway writes (requests); responses are read defensively as `unknown`. */
 

@@ -1,6 +1,6 @@
 import type { EmbeddingsRequest, EmbeddingsResponse, UpstreamRequest, UpstreamTarget } from '../adapter';
 import { ollamaBaseUrl, ollamaHeaders } from './endpoint';
-import { asArray, asNumber, asRecord, asString } from './json';
+import { asArray, asNumber, asRecord, asString } from '../json';
 
 /**
  * `POST {base}/api/embed` `{model, input, dimensions?}`. Ollama embeds text (a string or a list);

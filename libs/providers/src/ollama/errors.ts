@@ -1,6 +1,6 @@
 import type { StreamError } from '@optscale/protocol';
 import type { UpstreamError } from '../adapter';
-import { type JsonObject, asNumber, asRecord, asString, tryParseJson } from './json';
+import { type JsonObject, asNumber, asRecord, asString, tryParseJson } from '../json';
 
 const MAX_MESSAGE_LENGTH = 1000;
 

@@ -1,5 +1,5 @@
 import type { TranslateContext } from '@optscale/protocol';
-import { type JsonObject, asArray, asRecord, asString } from './json';
+import { type JsonObject, asArray, asRecord, asString } from '../json';
 
 export interface OllamaReadToolCall {
   id: string;

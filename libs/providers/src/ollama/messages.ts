@@ -6,7 +6,7 @@ import type {
   ToolCallPart,
   ToolResultPart,
 } from '@optscale/protocol';
-import { type JsonObject, isRecord, tryParseJson } from './json';
+import { type JsonObject, isRecord, tryParseJson } from '../json';
 import type { OllamaMessage, OllamaToolCall } from './wire';
 
 /** Collects the text and images of one Ollama message. */

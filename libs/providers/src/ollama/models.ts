@@ -1,6 +1,6 @@
 import type { ProviderModel, UpstreamRequest, UpstreamTarget } from '../adapter';
 import { ollamaBaseUrl, ollamaHeaders } from './endpoint';
-import { asArray, asRecord, asString } from './json';
+import { asArray, asRecord, asString } from '../json';
 
 /** `GET {base}/api/tags`: the models pulled on this server. */
 export function buildListModelsRequest(target: Omit<UpstreamTarget, 'model'>): UpstreamRequest {

@@ -8,7 +8,7 @@ import type {
 } from '@optscale/protocol';
 import type { UpstreamRequest, UpstreamTarget } from '../adapter';
 import { ollamaBaseUrl, ollamaHeaders } from './endpoint';
-import type { JsonObject } from './json';
+import type { JsonObject } from '../json';
 import { toOllamaMessages } from './messages';
 import type { OllamaTool } from './wire';
 

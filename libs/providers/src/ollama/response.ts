@@ -1,5 +1,5 @@
 import type { ChatResponse, TranslateContext } from '@optscale/protocol';
-import { asRecord, asString } from './json';
+import { asRecord, asString } from '../json';
 import { createdSeconds, readMessage } from './message';
 import { ollamaFinishReason, ollamaUsage } from './usage';
 

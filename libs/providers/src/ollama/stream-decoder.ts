@@ -1,7 +1,7 @@
 import type { StreamDecoder, StreamEvent, TranslateContext } from '@optscale/protocol';
 import type { FramedChunk } from '../adapter';
 import { ollamaStreamError } from './errors';
-import { type JsonObject, asRecord, asString, tryParseJson } from './json';
+import { type JsonObject, asRecord, asString, tryParseJson } from '../json';
 import { createdSeconds, readMessage } from './message';
 import { ollamaFinishReason, ollamaUsage } from './usage';
 

@@ -1,5 +1,5 @@
 import type { FinishReason, Usage } from '@optscale/protocol';
-import { type JsonObject, asNumber } from './json';
+import { type JsonObject, asNumber } from '../json';
 
 /**
  * The final (`done: true`) object's counters → canonical usage (WIRE-FORMATS 4.2):

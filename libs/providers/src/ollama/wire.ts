@@ -1,4 +1,4 @@
-import type { JsonObject } from './json';
+import type { JsonObject } from '../json';
 
 /** The Ollama native wire shapes the gateway writes (`/api/chat` request). */
 

@@ -1,5 +1,5 @@
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../adapter';
-import { asNumber, asRecord, asString } from './json';
+import { asNumber, asRecord, asString } from '../json';
 
 /** The embeddings body: floats are asked for explicitly (the gateway packs base64 itself when a client wants it). */
 export function embeddingsBody(req: EmbeddingsRequest, model: string): Record<string, unknown> {

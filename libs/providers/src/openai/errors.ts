@@ -1,6 +1,6 @@
 import type { UpstreamError } from '../adapter';
-import { asNumber, asRecord, asString, headerValue, tryParseJson } from './json';
-import type { JsonObject } from './json';
+import { asNumber, asRecord, asString, headerValue, tryParseJson } from '../json';
+import type { JsonObject } from '../json';
 
 const MAX_MESSAGE_LENGTH = 1000;
 

@@ -1,5 +1,5 @@
 import type { ProviderModel } from '../adapter';
-import { asNumber, asRecord, asString } from './json';
+import { asNumber, asRecord, asString } from '../json';
 
 /**
  * `{"object":"list","data":[{id, created, owned_by}]}` (OpenAI, Ollama /v1, vLLM, Groq, OpenRouter);

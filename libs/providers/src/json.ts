@@ -30,3 +30,10 @@ export function tryParseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** A header value by case-insensitive name. */
+export function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
