@@ -262,44 +262,68 @@ describe('Cursor custom tools (ApplyPatch)', () => {
       stream,
       input: [{ role: 'user', content: [{ type: 'input_text', text: 'Fix a.ts' }] }],
       tools: [
-        { type: 'custom', name: 'ApplyPatch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } },
-        { type: 'function', name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+        {
+          type: 'custom',
+          name: 'ApplyPatch',
+          description: 'Edit files',
+          format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' },
+        },
+        {
+          type: 'function',
+          name: 'read_file',
+          parameters: { type: 'object', properties: { path: { type: 'string' } } },
+        },
       ],
     });
 
   it.each([
     ['openai/gpt-4.1', 'openai'],
     ['anthropic/claude-sonnet-4-6', 'anthropic'],
-  ] as const)('%s: the provider sees a function, Cursor gets a custom call with the raw patch', async (model, provider) => {
-    for (const stream of [false, true]) {
-      stack.mocks[provider].enqueue({ kind: 'tool_calls', calls: [{ name: 'ApplyPatch', arguments: { input: PATCH } }] });
-      const res = await fetch(`${stack.base}/cursor/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
-        body: body(model, stream),
-      });
-      expect(res.status).toBe(200);
-      const sent = stack.mocks[provider].received.at(-1)?.json as { tools: Array<Record<string, unknown>> };
-      expect(JSON.stringify(sent.tools)).toContain('ApplyPatch');
-      let calls: unknown[];
-      if (stream) {
-        calls = (await res.text())
-          .split('\n\n')
-          .filter((l) => l.startsWith('data: {'))
-          .flatMap((l) => (JSON.parse(l.slice(6)) as OpenAI.ChatCompletionChunk).choices[0]?.delta.tool_calls ?? []);
-      } else {
-        calls = ((await res.json()) as OpenAI.ChatCompletion).choices[0]?.message.tool_calls ?? [];
+  ] as const)(
+    '%s: the provider sees a function, Cursor gets a custom call with the raw patch',
+    async (model, provider) => {
+      for (const stream of [false, true]) {
+        stack.mocks[provider].enqueue({
+          kind: 'tool_calls',
+          calls: [{ name: 'ApplyPatch', arguments: { input: PATCH } }],
+        });
+        const res = await fetch(`${stack.base}/cursor/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.key}`, 'content-type': 'application/json' },
+          body: body(model, stream),
+        });
+        expect(res.status).toBe(200);
+        const sent = stack.mocks[provider].received.at(-1)?.json as { tools: Array<Record<string, unknown>> };
+        expect(JSON.stringify(sent.tools)).toContain('ApplyPatch');
+        let calls: unknown[];
+        if (stream) {
+          calls = (await res.text())
+            .split('\n\n')
+            .filter((l) => l.startsWith('data: {'))
+            .flatMap(
+              (l) =>
+                (JSON.parse(l.slice(6)) as OpenAI.ChatCompletionChunk).choices[0]?.delta.tool_calls ?? [],
+            );
+        } else {
+          calls = ((await res.json()) as OpenAI.ChatCompletion).choices[0]?.message.tool_calls ?? [];
+        }
+        expect(calls).toEqual([
+          expect.objectContaining({ type: 'custom', custom: { name: 'ApplyPatch', input: PATCH } }),
+        ]);
       }
-      expect(calls).toEqual([
-        expect.objectContaining({ type: 'custom', custom: { name: 'ApplyPatch', input: PATCH } }),
-      ]);
-    }
-  });
+    },
+  );
 });
 
 describe('images and structured output, translated', () => {
-  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-  const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+  const PNG =
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+  const schema = {
+    type: 'object',
+    properties: { answer: { type: 'string' } },
+    required: ['answer'],
+    additionalProperties: false,
+  };
 
   it('OpenAI client → Anthropic provider: image_url data URL becomes a base64 image block; json_schema becomes output_config.format', async () => {
     stack.mocks.anthropic.enqueue({ kind: 'text', text: '{"answer":"a red pixel"}' });
@@ -322,7 +346,9 @@ describe('images and structured output, translated', () => {
       output_config?: { format?: unknown };
     };
     expect(sent.messages[0]?.content).toEqual(
-      expect.arrayContaining([{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }]),
+      expect.arrayContaining([
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+      ]),
     );
     expect(sent.output_config?.format).toEqual({ type: 'json_schema', schema });
   });
@@ -346,7 +372,9 @@ describe('images and structured output, translated', () => {
       contents: Array<{ parts: Array<Record<string, unknown>> }>;
       generationConfig: Record<string, unknown>;
     };
-    expect(sent.contents[0]?.parts).toEqual(expect.arrayContaining([{ inlineData: { mimeType: 'image/png', data: PNG } }]));
+    expect(sent.contents[0]?.parts).toEqual(
+      expect.arrayContaining([{ inlineData: { mimeType: 'image/png', data: PNG } }]),
+    );
     expect(sent.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
   });
 });

@@ -12,7 +12,10 @@ describe('parseGatewayEnv', () => {
   it('reads NAME_FILE for its own variables only, ignoring unrelated *_FILE variables', () => {
     const dir = mkdtempSync(join(tmpdir(), 'env-'));
     writeFileSync(join(dir, 'port'), '9999\n');
-    const env = parseGatewayEnv({ PORT_FILE: join(dir, 'port'), TF_CLI_CONFIG_FILE: '/nonexistent/.terraformrc' });
+    const env = parseGatewayEnv({
+      PORT_FILE: join(dir, 'port'),
+      TF_CLI_CONFIG_FILE: '/nonexistent/.terraformrc',
+    });
     expect(env.PORT).toBe(9999);
   });
 

@@ -26,7 +26,11 @@ export async function handleEmbeddings(
   const route = admit(ctx, deps.state(), deps.extensions, raw, (body) => {
     const value = body['input'];
     if (!isEmbeddingInput(value)) {
-      throw new GatewayError('invalid_request', '"input" must be a string, an array of strings, or token arrays', 'input');
+      throw new GatewayError(
+        'invalid_request',
+        '"input" must be a string, an array of strings, or token arrays',
+        'input',
+      );
     }
     input = value;
   });

@@ -90,7 +90,8 @@ export const cursorCodec: ClientCodec = {
   decodeRequest: decodeCursorRequest,
   // Cursor's free-form tools (ApplyPatch) reach the provider as functions; their calls go back to
   // Cursor as `type: "custom"` tool calls.
-  encodeResponse: (res, ctx, req) => encodeOpenAIChatResponse(res, ctx, { customTools: customToolNames(req.tools) }),
+  encodeResponse: (res, ctx, req) =>
+    encodeOpenAIChatResponse(res, ctx, { customTools: customToolNames(req.tools) }),
   createStreamEncoder: (ctx, req) =>
     createOpenAIChatStreamEncoder(ctx, {
       includeUsage: req.includeUsage === true,

@@ -29,11 +29,21 @@ export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => boolea
 export function createProxyHandler(deps: ChatPipelineDeps, bodyLimit: number): ProxyHandler {
   const chat = new ChatPipeline(deps);
 
-  const run = async (ctx: RequestContext, match: MatchedRoute, route: ProxyRoute, req: IncomingMessage): Promise<Outcome> => {
+  const run = async (
+    ctx: RequestContext,
+    match: MatchedRoute,
+    route: ProxyRoute,
+    req: IncomingMessage,
+  ): Promise<Outcome> => {
     const state = deps.state();
     switch (route.endpoint) {
       case 'chat':
-        return chat.handle(ctx, route.codec, await readBody(req, bodyLimit), route.operation === 'responses' ? '' : match.query);
+        return chat.handle(
+          ctx,
+          route.codec,
+          await readBody(req, bodyLimit),
+          route.operation === 'responses' ? '' : match.query,
+        );
       case 'embeddings':
         return handleEmbeddings(ctx, deps, route.codec, await readBody(req, bodyLimit));
       case 'count-tokens':
@@ -56,14 +66,24 @@ export function createProxyHandler(deps: ChatPipelineDeps, bodyLimit: number): P
     if (!match) return false;
     const route = match.route;
     if (!route) {
-      const err = match.codec.error(404, `no route for ${req.method ?? ''} ${(req.url ?? '').split('?')[0] ?? ''}`, {
-        requestId: requestId(),
-      });
+      const err = match.codec.error(
+        404,
+        `no route for ${req.method ?? ''} ${(req.url ?? '').split('?')[0] ?? ''}`,
+        {
+          requestId: requestId(),
+        },
+      );
       res.writeHead(err.status, { 'content-type': 'application/json' }).end(JSON.stringify(err.body));
       req.resume();
       return true;
     }
-    const ctx = new RequestContext(requestId(), route.surface, route.operation, match.organizationId, req.headers);
+    const ctx = new RequestContext(
+      requestId(),
+      route.surface,
+      route.operation,
+      match.organizationId,
+      req.headers,
+    );
     res.once('close', () => {
       if (!res.writableFinished) ctx.abort.abort();
     });

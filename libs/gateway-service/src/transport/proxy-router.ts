@@ -44,7 +44,10 @@ const EXACT = new Map<string, ProxyRoute>([
   ['POST /v1/embeddings', route('embeddings', 'openai', 'embeddings', openAIChatCodec)],
   ['GET /v1/models', route('models', 'openai', 'models', openAIChatCodec)],
   ['POST /anthropic/v1/messages', route('chat', 'anthropic', 'chat', anthropicCodec)],
-  ['POST /anthropic/v1/messages/count_tokens', route('count-tokens', 'anthropic', 'count_tokens', anthropicCodec)],
+  [
+    'POST /anthropic/v1/messages/count_tokens',
+    route('count-tokens', 'anthropic', 'count_tokens', anthropicCodec),
+  ],
   ['GET /anthropic/v1/models', route('anthropic-models', 'anthropic', 'models', anthropicCodec)],
   ['HEAD /anthropic', route('probe', 'anthropic', 'models', anthropicCodec)],
   ['HEAD /anthropic/', route('probe', 'anthropic', 'models', anthropicCodec)],
@@ -74,15 +77,27 @@ export function matchProxyRoute(method: string, url: string): MatchedRoute | und
   const path = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q);
   const slash = path.indexOf('/', PROXY_PREFIX.length);
-  const organizationId = decodeURIComponent(path.slice(PROXY_PREFIX.length, slash === -1 ? undefined : slash));
+  const organizationId = decodeURIComponent(
+    path.slice(PROXY_PREFIX.length, slash === -1 ? undefined : slash),
+  );
   const rest = slash === -1 ? '' : path.slice(slash);
-  const codec = rest.startsWith('/anthropic') ? anthropicCodec : rest.startsWith('/cursor') ? cursorCodec : openAIChatCodec;
+  const codec = rest.startsWith('/anthropic')
+    ? anthropicCodec
+    : rest.startsWith('/cursor')
+      ? cursorCodec
+      : openAIChatCodec;
   const exact = EXACT.get(`${method} ${rest}`);
   if (exact) return { route: exact, organizationId, query, codec };
   if (method === 'GET') {
     for (const [prefix, byId] of BY_ID) {
       if (rest.startsWith(prefix) && rest.length > prefix.length) {
-        return { route: byId, organizationId, modelId: decodeURIComponent(rest.slice(prefix.length)), query, codec };
+        return {
+          route: byId,
+          organizationId,
+          modelId: decodeURIComponent(rest.slice(prefix.length)),
+          query,
+          codec,
+        };
       }
     }
   }

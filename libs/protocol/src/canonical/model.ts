@@ -28,9 +28,7 @@ export interface TextPart {
   cacheControl?: CacheControl;
 }
 
-export type ImageSource =
-  | { kind: 'base64'; mediaType: string; data: string }
-  | { kind: 'url'; url: string };
+export type ImageSource = { kind: 'base64'; mediaType: string; data: string } | { kind: 'url'; url: string };
 
 export interface ImagePart {
   type: 'image';
@@ -94,13 +92,7 @@ export interface OpaquePart {
 }
 
 export type ContentPart =
-  | TextPart
-  | ImagePart
-  | DocumentPart
-  | ToolCallPart
-  | ToolResultPart
-  | ReasoningPart
-  | OpaquePart;
+  TextPart | ImagePart | DocumentPart | ToolCallPart | ToolResultPart | ReasoningPart | OpaquePart;
 
 /**
  * A turn. Tool results are parts of a `user` turn (Anthropic style); the OpenAI encoder splits them
@@ -130,10 +122,7 @@ export interface ToolDefinition {
 }
 
 export type ToolChoice =
-  | { type: 'auto' }
-  | { type: 'required' }
-  | { type: 'none' }
-  | { type: 'tool'; name: string };
+  { type: 'auto' } | { type: 'required' } | { type: 'none' } | { type: 'tool'; name: string };
 
 export type ResponseFormat =
   | { type: 'text' }

@@ -303,7 +303,9 @@ describe('decodeCursorRequest (recorded-style bodies)', () => {
         },
       ],
       stream: false,
-      tools: [{ name: 'ApplyPatch', custom: true, description: 'Edit files.', parameters: CUSTOM_PARAMETERS }],
+      tools: [
+        { name: 'ApplyPatch', custom: true, description: 'Edit files.', parameters: CUSTOM_PARAMETERS },
+      ],
       toolChoice: { type: 'tool', name: 'ApplyPatch' },
       stop: ['END'],
       seed: 7,

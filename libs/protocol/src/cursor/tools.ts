@@ -17,7 +17,6 @@ import {
 } from '../openai-responses/json';
 import { decodeFlatFunctionTool, EMPTY_PARAMETERS } from '../openai-responses/tools';
 
-
 export interface CursorTools {
   tools: ToolDefinition[];
   /** Names of tools that were custom (free-form) tools, so a response encoder can map calls back. */
@@ -101,7 +100,6 @@ function decodeCustomTool(tool: JsonObject, param: string): ToolDefinition {
   if (parts.length > 0) def.description = parts.join('\n\n');
   return def;
 }
-
 
 /**
  * `tool_choice` in Chat, Responses or Anthropic form. Forms with no canonical equivalent

@@ -9,9 +9,12 @@ const PATCH = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch';
 
 describe('custom (free-form) tool calls on the OpenAI Chat wire', () => {
   it('finds the custom tools of a request', () => {
-    expect([...customToolNames([{ name: 'a', parameters: {} }, { name: 'ApplyPatch', parameters: {}, custom: true }])]).toEqual([
-      'ApplyPatch',
-    ]);
+    expect([
+      ...customToolNames([
+        { name: 'a', parameters: {} },
+        { name: 'ApplyPatch', parameters: {}, custom: true },
+      ]),
+    ]).toEqual(['ApplyPatch']);
     expect(customToolInput('{"input":"x"}')).toBe('x');
     expect(customToolInput('{"other":1}')).toBeUndefined();
   });
@@ -39,7 +42,10 @@ describe('custom (free-form) tool calls on the OpenAI Chat wire', () => {
   });
 
   it('stream: a custom call is held until complete and sent whole, indexes stay in order', () => {
-    const enc = createOpenAIChatStreamEncoder(ctx, { includeUsage: false, customTools: new Set(['ApplyPatch']) });
+    const enc = createOpenAIChatStreamEncoder(ctx, {
+      includeUsage: false,
+      customTools: new Set(['ApplyPatch']),
+    });
     const args = JSON.stringify({ input: PATCH });
     let out = enc.push({ type: 'start', id: 'r', model: 'm' });
     out += enc.push({ type: 'tool_call_start', index: 0, id: 'call_1', name: 'ApplyPatch' });
@@ -52,7 +58,12 @@ describe('custom (free-form) tool calls on the OpenAI Chat wire', () => {
     const chunks = new SseParser()
       .push(out)
       .filter((e) => e.data !== '[DONE]')
-      .map((e) => JSON.parse(e.data) as { choices: Array<{ delta: { tool_calls?: unknown[] }; finish_reason: string | null }> });
+      .map(
+        (e) =>
+          JSON.parse(e.data) as {
+            choices: Array<{ delta: { tool_calls?: unknown[] }; finish_reason: string | null }>;
+          },
+      );
     const calls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     expect(calls).toEqual([
       { index: 1, id: 'call_2', type: 'function', function: { name: 'read_file', arguments: '' } },

@@ -43,7 +43,10 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
   /** Canonical tool index → OpenAI tool index (both count from 0 in order of appearance). */
   private readonly toolIndexes = new Map<number, number>();
   /** Custom tool calls being collected, by canonical index. */
-  private readonly pendingCustom = new Map<number, { index: number; id: string; name: string; args: string }>();
+  private readonly pendingCustom = new Map<
+    number,
+    { index: number; id: string; name: string; args: string }
+  >();
 
   constructor(
     private readonly ctx: TranslateContext,
@@ -107,7 +110,8 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.closed) return '';
-    let out = this.roleChunk() + this.flushCustom() + this.finish(this.toolIndexes.size > 0 ? 'tool_calls' : 'stop');
+    let out =
+      this.roleChunk() + this.flushCustom() + this.finish(this.toolIndexes.size > 0 ? 'tool_calls' : 'stop');
     this.closed = true;
     if (this.opts.includeUsage) {
       const chunk: JsonObject = {
@@ -127,7 +131,9 @@ class OpenAIChatStreamEncoder implements StreamEncoder {
   private flushCustom(): string {
     let out = '';
     for (const call of this.pendingCustom.values()) {
-      out += this.delta({ tool_calls: [{ index: call.index, ...encodeCustomToolCall(call.id, call.name, call.args) }] });
+      out += this.delta({
+        tool_calls: [{ index: call.index, ...encodeCustomToolCall(call.id, call.name, call.args) }],
+      });
     }
     this.pendingCustom.clear();
     return out;
