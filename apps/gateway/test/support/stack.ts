@@ -25,6 +25,7 @@ export const PROVIDERS = {
   gemini: { kind: 'gemini', apiType: 'gemini', models: ['gemini-2.5-flash', 'text-embedding-004'] },
   ollama: { kind: 'ollama', apiType: 'ollama', models: ['llama3.2', 'qwen3:32b', 'nomic-embed-text'] },
   compat: { kind: 'openai', apiType: 'openai-compatible', models: ['deepseek-chat'] },
+  azure: { kind: 'azure', apiType: 'azure-openai', models: ['gpt-4o-deployment'] },
 } as const;
 export type ProviderName = keyof typeof PROVIDERS;
 
@@ -35,6 +36,7 @@ export const MODEL_OF: Record<ProviderName, string> = {
   gemini: 'gemini/gemini-2.5-flash',
   ollama: 'ollama/llama3.2',
   compat: 'compat/deepseek-chat',
+  azure: 'azure/gpt-4o-deployment',
 };
 
 export interface TestStack {

@@ -7,11 +7,13 @@ import type { Dialect, MockContext, MockRequest } from './dialect';
 import { geminiDialect } from './gemini';
 import { ollamaDialect } from './ollama';
 import { openaiDialect } from './openai';
+import { azureDialect } from './azure';
 import { DEFAULT_SCENARIO } from './scenario';
 import type { MockKind, MockProvider, MockProviderOptions, ReceivedRequest, Scenario } from './types';
 
 const DIALECTS = {
   openai: openaiDialect,
+  azure: azureDialect,
   anthropic: anthropicDialect,
   gemini: geminiDialect,
   ollama: ollamaDialect,

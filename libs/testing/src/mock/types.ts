@@ -1,6 +1,6 @@
 /** Public types of the mock provider servers (see `startMockProvider`). */
 
-export type MockKind = 'openai' | 'anthropic' | 'gemini' | 'ollama';
+export type MockKind = 'openai' | 'azure' | 'anthropic' | 'gemini' | 'ollama';
 
 export interface ToolCallScript {
   name: string;
