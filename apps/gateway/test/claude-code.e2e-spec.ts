@@ -255,6 +255,28 @@ describe('Claude Code → /anthropic → an OpenAI provider (openai/gpt-4.1)', (
   });
 });
 
+describe.each([
+  ['ollama', 'ollama/llama3.2', '/api/chat'],
+  ['gemini', 'gemini/gemini-2.5-flash', ':streamGenerateContent'],
+] as const)('Claude Code → /anthropic → %s (%s)', (provider, model, upstreamPath) => {
+  const answer = `${provider} route answer ${randomUUID()}`;
+  let run: Outcome;
+
+  beforeAll(async () => {
+    stack.mocks[provider].reset();
+    stack.mocks[provider].setDefault({ kind: 'text', text: answer });
+    run = await claude(model, 'Reply with one short sentence.', {
+      env: { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1' },
+    });
+  }, RUN_TIMEOUT_MS);
+
+  it('prints the answer scripted on the provider, reached in its native API', () => {
+    expect(resultOf(run).result).toBe(answer);
+    const paths = stack.mocks[provider].received.map((r) => r.path);
+    expect(paths.some((p) => p.includes(upstreamPath))).toBe(true);
+  });
+});
+
 describe('Claude Code tool round trip (Read) through the gateway', () => {
   /** A file in the CLI's working directory that only the Read tool can reveal. */
   function workDirWithNote(): { cwd: string; file: string; marker: string } {
