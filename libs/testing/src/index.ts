@@ -12,3 +12,4 @@ export { eventually } from './eventually';
 export type { EventuallyOptions } from './eventually';
 export { testTranslateContext, TEST_NOW_MS } from './test-context';
 export type { TestTranslateContext } from './test-context';
+export * from './stack';
