@@ -10,21 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, type ReceivedRequest } from '@optscale/testing';
 import { claudeResult, claudeSessionOf, runClaude, type ClaudeJsonResult } from './support/cli-claude';
-import {
-  CLAUDE_CLI_JS,
-  TempDirs,
-  killRunningClis,
-  requireInstalled,
-  type CliResult,
-} from './support/cli-process';
-import {
-  startRecordingProxy,
-  startRefusingProxy,
-  type ClientRequest,
-  type RecordingProxy,
-  type RefusingProxy,
-} from './support/cli-proxy';
-import { startTestStack, type TestStack } from './support/stack';
+import { CLAUDE_CLI_JS, type CliResult } from './support/cli-process';
+import { type ClientRequest } from './support/cli-proxy';
+import { useCliHarness } from './support/cli-harness';
+import type { TestStack } from './support/stack';
 
 type RecordedEvent = ReturnType<TestStack['events']['all']>[number];
 
@@ -32,25 +21,7 @@ type RecordedEvent = ReturnType<TestStack['events']['all']>[number];
 const CLI_DEADLINE_MS = 60_000;
 const RUN_TIMEOUT_MS = CLI_DEADLINE_MS + 15_000;
 
-let stack: TestStack;
-let clientSide: RecordingProxy;
-let offline: RefusingProxy;
-const dirs = new TempDirs();
-
-beforeAll(async () => {
-  requireInstalled(CLAUDE_CLI_JS, '@anthropic-ai/claude-code');
-  stack = await startTestStack();
-  clientSide = await startRecordingProxy(stack.gateway.url);
-  offline = await startRefusingProxy();
-});
-
-afterAll(async () => {
-  killRunningClis();
-  await clientSide?.close();
-  await offline?.close();
-  await stack?.close();
-  dirs.removeAll();
-});
+const h = useCliHarness(CLAUDE_CLI_JS, '@anthropic-ai/claude-code');
 
 interface Outcome {
   cli: CliResult;
@@ -65,24 +36,24 @@ async function claude(
   prompt: string,
   opts: { cwd?: string; args?: string[]; env?: Record<string, string> } = {},
 ): Promise<Outcome> {
-  const sentFrom = clientSide.received.length;
-  const eventsFrom = stack.events.all().length;
+  const sentFrom = h.clientSide.received.length;
+  const eventsFrom = h.stack.events.all().length;
   const cli = await runClaude({
-    baseUrl: `${clientSide.url}${new URL(stack.base).pathname}/anthropic`,
-    key: stack.key,
+    baseUrl: `${h.clientSide.url}${new URL(h.stack.base).pathname}/anthropic`,
+    key: h.stack.key,
     model,
     prompt,
-    home: dirs.make('claude-home'),
-    cwd: opts.cwd ?? dirs.make('claude-work'),
-    proxyUrl: offline.url,
+    home: h.dirs.make('claude-home'),
+    cwd: opts.cwd ?? h.dirs.make('claude-work'),
+    proxyUrl: h.offline.url,
     extraArgs: opts.args ?? [],
     extraEnv: opts.env ?? {},
     timeoutMs: CLI_DEADLINE_MS,
   });
   return {
     cli,
-    sent: clientSide.received.slice(sentFrom),
-    events: () => stack.events.all().slice(eventsFrom),
+    sent: h.clientSide.received.slice(sentFrom),
+    events: () => h.stack.events.all().slice(eventsFrom),
   };
 }
 
@@ -104,7 +75,7 @@ const isAgentCall = (json: unknown): boolean =>
 
 /** What a test needs of a run, or an error that shows what the CLI printed. */
 function details(o: Outcome, extra = ''): string {
-  return `${extra}\nrequests Claude Code sent: ${o.sent.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}\noutside traffic refused: ${offline.attempts.join(', ') || 'none'}\n${o.cli.describe()}`;
+  return `${extra}\nrequests Claude Code sent: ${o.sent.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}\noutside traffic refused: ${h.offline.attempts.join(', ') || 'none'}\n${o.cli.describe()}`;
 }
 
 function resultOf(o: Outcome): ClaudeJsonResult {
@@ -132,9 +103,9 @@ describe('Claude Code → /anthropic → an Anthropic provider (anthropic/claude
   let run: Outcome;
 
   beforeAll(async () => {
-    stack.mocks.anthropic.reset();
+    h.stack.mocks.anthropic.reset();
     // Every call gets the answer, so extra background calls cannot take the main call's script.
-    stack.mocks.anthropic.setDefault({ kind: 'text', text: answer });
+    h.stack.mocks.anthropic.setDefault({ kind: 'text', text: answer });
     run = await claude('anthropic/claude-sonnet-4-6', 'Reply with one short sentence.');
   }, RUN_TIMEOUT_MS);
 
@@ -146,7 +117,9 @@ describe('Claude Code → /anthropic → an Anthropic provider (anthropic/claude
   it('the provider gets POST /v1/messages?beta=true with anthropic-version and anthropic-beta unchanged', () => {
     resultOf(run);
     const sent = run.sent.filter((r) => isMessagesCall(r) && isAgentCall(r.json)).at(-1);
-    const got = stack.mocks.anthropic.received.filter((r) => isMessagesCall(r) && isAgentCall(r.json)).at(-1);
+    const got = h.stack.mocks.anthropic.received
+      .filter((r) => isMessagesCall(r) && isAgentCall(r.json))
+      .at(-1);
     expect(sent).toBeDefined();
     expect(got).toBeDefined();
     expect(sent!.path).toMatch(/\/anthropic\/v1\/messages\?beta=true$/);
@@ -157,7 +130,7 @@ describe('Claude Code → /anthropic → an Anthropic provider (anthropic/claude
     expect(got!.json).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
     // The gateway's key stays at the gateway; the provider gets the connection's own key.
     expect(got!.headers['x-api-key']).toBe('upstream-anthropic');
-    expect(JSON.stringify(got!.headers)).not.toContain(stack.key);
+    expect(JSON.stringify(got!.headers)).not.toContain(h.stack.key);
   });
 
   it('records a claude-code event for the inference call', async () => {
@@ -192,9 +165,9 @@ describe('Claude Code → /anthropic → an OpenAI provider (openai/gpt-4.1)', (
   let anthropicCallsBefore = 0;
 
   beforeAll(async () => {
-    stack.mocks.openai.reset();
-    stack.mocks.openai.setDefault({ kind: 'text', text: answer });
-    anthropicCallsBefore = stack.mocks.anthropic.received.length;
+    h.stack.mocks.openai.reset();
+    h.stack.mocks.openai.setDefault({ kind: 'text', text: answer });
+    anthropicCallsBefore = h.stack.mocks.anthropic.received.length;
     run = await claude('openai/gpt-4.1', prompt, { env: { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1' } });
   }, RUN_TIMEOUT_MS);
 
@@ -204,8 +177,8 @@ describe('Claude Code → /anthropic → an OpenAI provider (openai/gpt-4.1)', (
 
   it('the provider gets a Chat Completions request translated from the Messages body', () => {
     resultOf(run);
-    expect(stack.mocks.anthropic.received.length).toBe(anthropicCallsBefore);
-    const got = stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1);
+    expect(h.stack.mocks.anthropic.received.length).toBe(anthropicCallsBefore);
+    const got = h.stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1);
     expect(got).toBeDefined();
     const body = got!.json as {
       model: string;
@@ -237,7 +210,7 @@ describe('Claude Code → /anthropic → an OpenAI provider (openai/gpt-4.1)', (
     resultOf(run);
     const sent = run.sent.filter((r) => isMessagesCall(r) && isAgentCall(r.json)).at(-1)!;
     expect(JSON.stringify((sent.json as { system: unknown }).system)).toContain('x-anthropic-billing-header');
-    const got = stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1)!;
+    const got = h.stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1)!;
     expect(got.body).not.toContain('x-anthropic-billing-header');
   });
 
@@ -263,8 +236,8 @@ describe.each([
   let run: Outcome;
 
   beforeAll(async () => {
-    stack.mocks[provider].reset();
-    stack.mocks[provider].setDefault({ kind: 'text', text: answer });
+    h.stack.mocks[provider].reset();
+    h.stack.mocks[provider].setDefault({ kind: 'text', text: answer });
     run = await claude(model, 'Reply with one short sentence.', {
       env: { CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS: '1' },
     });
@@ -272,7 +245,7 @@ describe.each([
 
   it('prints the answer scripted on the provider, reached in its native API', () => {
     expect(resultOf(run).result).toBe(answer);
-    const paths = stack.mocks[provider].received.map((r) => r.path);
+    const paths = h.stack.mocks[provider].received.map((r) => r.path);
     expect(paths.some((p) => p.includes(upstreamPath))).toBe(true);
   });
 });
@@ -280,7 +253,7 @@ describe.each([
 describe('Claude Code tool round trip (Read) through the gateway', () => {
   /** A file in the CLI's working directory that only the Read tool can reveal. */
   function workDirWithNote(): { cwd: string; file: string; marker: string } {
-    const cwd = dirs.make('claude-tools');
+    const cwd = h.dirs.make('claude-tools');
     const marker = `note-${randomUUID()}`;
     const file = join(cwd, 'notes.txt');
     writeFileSync(file, `${marker}\n`);
@@ -292,7 +265,7 @@ describe('Claude Code tool round trip (Read) through the gateway', () => {
     async () => {
       const { cwd, file, marker } = workDirWithNote();
       const answer = `The note says hello ${randomUUID()}`;
-      const mock = stack.mocks.anthropic;
+      const mock = h.stack.mocks.anthropic;
       mock.reset();
       mock.enqueue({
         kind: 'tool_calls',
@@ -337,7 +310,7 @@ describe('Claude Code tool round trip (Read) through the gateway', () => {
     async () => {
       const { cwd, file, marker } = workDirWithNote();
       const answer = `The note was read ${randomUUID()}`;
-      const mock = stack.mocks.openai;
+      const mock = h.stack.mocks.openai;
       mock.reset();
       mock.enqueue({
         kind: 'tool_calls',

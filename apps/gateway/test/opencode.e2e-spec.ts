@@ -10,21 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, type ReceivedRequest } from '@optscale/testing';
 import { parseOpenCodeOutput, runOpenCode, type OpenCodeOutput } from './support/cli-opencode';
-import {
-  OPENCODE_BIN,
-  TempDirs,
-  killRunningClis,
-  requireInstalled,
-  type CliResult,
-} from './support/cli-process';
-import {
-  startRecordingProxy,
-  startRefusingProxy,
-  type ClientRequest,
-  type RecordingProxy,
-  type RefusingProxy,
-} from './support/cli-proxy';
-import { startTestStack, type TestStack } from './support/stack';
+import { OPENCODE_BIN, type CliResult } from './support/cli-process';
+import { type ClientRequest } from './support/cli-proxy';
+import { useCliHarness } from './support/cli-harness';
+import type { TestStack } from './support/stack';
 
 type RecordedEvent = ReturnType<TestStack['events']['all']>[number];
 
@@ -32,25 +21,7 @@ const CLI_DEADLINE_MS = 60_000;
 const RUN_TIMEOUT_MS = CLI_DEADLINE_MS + 15_000;
 const MODEL = 'openai/gpt-4.1';
 
-let stack: TestStack;
-let clientSide: RecordingProxy;
-let offline: RefusingProxy;
-const dirs = new TempDirs();
-
-beforeAll(async () => {
-  requireInstalled(OPENCODE_BIN, 'opencode-ai');
-  stack = await startTestStack();
-  clientSide = await startRecordingProxy(stack.gateway.url);
-  offline = await startRefusingProxy();
-});
-
-afterAll(async () => {
-  killRunningClis();
-  await clientSide?.close();
-  await offline?.close();
-  await stack?.close();
-  dirs.removeAll();
-});
+const h = useCliHarness(OPENCODE_BIN, 'opencode-ai');
 
 interface Outcome {
   cli: CliResult;
@@ -60,24 +31,24 @@ interface Outcome {
 }
 
 async function opencode(prompt: string, opts: { cwd?: string; title?: string } = {}): Promise<Outcome> {
-  const sentFrom = clientSide.received.length;
-  const eventsFrom = stack.events.all().length;
+  const sentFrom = h.clientSide.received.length;
+  const eventsFrom = h.stack.events.all().length;
   const cli = await runOpenCode({
-    baseUrl: `${clientSide.url}${new URL(stack.base).pathname}/v1`,
-    key: stack.key,
+    baseUrl: `${h.clientSide.url}${new URL(h.stack.base).pathname}/v1`,
+    key: h.stack.key,
     model: MODEL,
     prompt,
-    home: dirs.make('opencode-home'),
-    cwd: opts.cwd ?? dirs.make('opencode-project'),
-    proxyUrl: offline.url,
+    home: h.dirs.make('opencode-home'),
+    cwd: opts.cwd ?? h.dirs.make('opencode-project'),
+    proxyUrl: h.offline.url,
     ...(opts.title ? { title: opts.title } : {}),
     timeoutMs: CLI_DEADLINE_MS,
   });
   return {
     cli,
     out: parseOpenCodeOutput(cli),
-    sent: clientSide.received.slice(sentFrom),
-    events: () => stack.events.all().slice(eventsFrom),
+    sent: h.clientSide.received.slice(sentFrom),
+    events: () => h.stack.events.all().slice(eventsFrom),
   };
 }
 
@@ -90,7 +61,7 @@ function expectAnswered(o: Outcome, expected: string): void {
         `OpenCode did not print the scripted answer ${JSON.stringify(expected)}; its text was ${JSON.stringify(o.out.text)}`,
         `error events: ${JSON.stringify(errors)}`,
         `requests OpenCode sent: ${o.sent.map((r) => `${r.method} ${r.path}`).join(', ') || 'none'}`,
-        `outside traffic refused: ${offline.attempts.join(', ') || 'none'}`,
+        `outside traffic refused: ${h.offline.attempts.join(', ') || 'none'}`,
         o.cli.describe(),
       ].join('\n'),
     );
@@ -128,9 +99,9 @@ describe('OpenCode → /v1 → an OpenAI provider (optscale/openai/gpt-4.1)', ()
   let run: Outcome;
 
   beforeAll(async () => {
-    stack.mocks.openai.reset();
+    h.stack.mocks.openai.reset();
     // Every call (the title call as well as the agent's) gets the answer.
-    stack.mocks.openai.setDefault({ kind: 'text', text: answer });
+    h.stack.mocks.openai.setDefault({ kind: 'text', text: answer });
     run = await opencode(prompt);
   }, RUN_TIMEOUT_MS);
 
@@ -143,8 +114,8 @@ describe('OpenCode → /v1 → an OpenAI provider (optscale/openai/gpt-4.1)', ()
     const sent = run.sent.filter(isChatCall);
     expect(sent.length).toBeGreaterThanOrEqual(1);
     for (const r of sent) {
-      expect(r.path).toBe(`${new URL(stack.base).pathname}/v1/chat/completions`);
-      expect(r.headers.authorization).toBe(`Bearer ${stack.key}`);
+      expect(r.path).toBe(`${new URL(h.stack.base).pathname}/v1/chat/completions`);
+      expect(r.headers.authorization).toBe(`Bearer ${h.stack.key}`);
       expect(r.headers['user-agent']).toMatch(/^opencode\/1\.18\.33 /);
       expect(r.json).toMatchObject({ model: MODEL, stream: true });
     }
@@ -152,7 +123,7 @@ describe('OpenCode → /v1 → an OpenAI provider (optscale/openai/gpt-4.1)', ()
 
   it('the provider gets a streamed Chat Completions request with the prompt', () => {
     expectAnswered(run, answer);
-    const got = stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1);
+    const got = h.stack.mocks.openai.received.filter((r) => isChatCall(r) && isAgentCall(r.json)).at(-1);
     expect(got).toBeDefined();
     expect(got!.path).toBe('/v1/chat/completions');
     const body = got!.json as ChatBody;
@@ -201,12 +172,12 @@ describe('OpenCode tool round trip (read) through the gateway', () => {
   it(
     'tool_calls reach OpenCode, it runs read, and the tool result goes back to the provider',
     async () => {
-      const cwd = dirs.make('opencode-tools');
+      const cwd = h.dirs.make('opencode-tools');
       const marker = `note-${randomUUID()}`;
       const file = join(cwd, 'notes.txt');
       writeFileSync(file, `${marker}\n`);
       const answer = `The note was read ${randomUUID()}`;
-      const mock = stack.mocks.openai;
+      const mock = h.stack.mocks.openai;
       mock.reset();
       mock.enqueue({
         kind: 'tool_calls',
