@@ -5,11 +5,10 @@ import {
   expectObject,
   invalidType,
   invalidValue,
-  optBoolean,
   optObject,
-  optString,
   reqString,
 } from '../openai-responses/json';
+import { decodeJsonSchemaFormat } from '../openai-responses/tools';
 
 /** `stop`: a string or an array of strings. */
 export function decodeStop(value: unknown, param = 'stop'): string[] | undefined {
@@ -34,18 +33,8 @@ export function decodeChatResponseFormat(
     case 'text':
     case 'json_object':
       return { type };
-    case 'json_schema': {
-      const p = at(param, 'json_schema');
-      const spec = optObject(format, 'json_schema', param) ?? {};
-      const out: ResponseFormat = { type: 'json_schema', name: reqString(spec, 'name', p) };
-      const schema = optObject(spec, 'schema', p);
-      if (schema !== undefined) out.schema = schema;
-      const strict = optBoolean(spec, 'strict', p);
-      if (strict !== undefined) out.strict = strict;
-      const description = optString(spec, 'description', p);
-      if (description !== undefined) out.description = description;
-      return out;
-    }
+    case 'json_schema':
+      return decodeJsonSchemaFormat(optObject(format, 'json_schema', param) ?? {}, at(param, 'json_schema'));
     default:
       throw invalidValue(at(param, 'type'), `unknown format type '${type}'.`);
   }

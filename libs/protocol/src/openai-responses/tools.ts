@@ -100,16 +100,8 @@ export function decodeTextFormat(value: unknown, param: string): ResponseFormat 
     case 'text':
     case 'json_object':
       return { type };
-    case 'json_schema': {
-      const out: ResponseFormat = { type: 'json_schema', name: reqString(format, 'name', param) };
-      const schema = optObject(format, 'schema', param);
-      if (schema !== undefined) out.schema = schema;
-      const strict = optBoolean(format, 'strict', param);
-      if (strict !== undefined) out.strict = strict;
-      const description = optString(format, 'description', param);
-      if (description !== undefined) out.description = description;
-      return out;
-    }
+    case 'json_schema':
+      return decodeJsonSchemaFormat(format, param);
     default:
       throw invalidValue(at(param, 'type'), `unknown format type '${type}'.`);
   }
@@ -162,4 +154,16 @@ export function openAiEffort(reasoning: ReasoningConfig | undefined): string | u
     return 'minimal';
   }
   return reasoning.adaptive ? 'medium' : undefined;
+}
+
+/** The fields of a `json_schema` format (name, schema, strict, description), wherever a dialect nests them. */
+export function decodeJsonSchemaFormat(spec: JsonObject, param: string): ResponseFormat {
+  const out: ResponseFormat = { type: 'json_schema', name: reqString(spec, 'name', param) };
+  const schema = optObject(spec, 'schema', param);
+  if (schema !== undefined) out.schema = schema;
+  const strict = optBoolean(spec, 'strict', param);
+  if (strict !== undefined) out.strict = strict;
+  const description = optString(spec, 'description', param);
+  if (description !== undefined) out.description = description;
+  return out;
 }
