@@ -1,1 +1,5 @@
 export * from './request-event';
+export * from './provider-api-types';
+export * from './config-snapshots';
+export * from './dead-letter';
+export * from './topics';

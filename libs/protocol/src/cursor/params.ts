@@ -1,13 +1,6 @@
 /** Chat Completions parameters Cursor may send beside the Responses ones. */
 import type { ResponseFormat } from '../canonical/model';
-import {
-  at,
-  expectObject,
-  invalidType,
-  invalidValue,
-  optObject,
-  reqString,
-} from '../openai-responses/json';
+import { at, expectObject, invalidType, invalidValue, optObject, reqString } from '../openai-responses/json';
 import { decodeJsonSchemaFormat } from '../openai-responses/tools';
 
 /** `stop`: a string or an array of strings. */
