@@ -1,0 +1,8 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795216323669 } from './1795216323669-Initial';
+
+/**
+ * Every migration, oldest first. Append-only: never edit or remove a migration that has shipped;
+ * change the schema with a new one (README.md, "Migrations").
+ */
+export const MIGRATIONS: ReadonlyArray<new () => MigrationInterface> = [Initial1795216323669];
