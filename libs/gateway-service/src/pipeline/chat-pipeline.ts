@@ -21,7 +21,7 @@ import type { RequestContext } from './request-context';
 import { callUpstream, forwardedBody } from './call-stage';
 import { UpstreamEventReader } from './stream-pump';
 import { liveTranslateContext } from './translate-context';
-import { usageOfPassthroughBody, usageTap } from './passthrough-usage';
+import { usageOfPassthroughBody, usageTap, type UsageTap } from './passthrough-usage';
 
 export interface ChatPipelineDeps {
   state: () => GatewayState;
@@ -101,7 +101,7 @@ export class ChatPipeline {
   private async *relay(
     ctx: RequestContext,
     upstream: UpstreamResponse,
-    tap: { push(b: Uint8Array): void; end(): void; usage(): ReturnType<typeof mergeUsage> },
+    tap: UsageTap,
   ): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
@@ -175,8 +175,7 @@ export class ChatPipeline {
       for (const upstreamEvent of events) {
         const event = restoreNames ? restoreNames(upstreamEvent) : upstreamEvent;
         for (const e of applyStreamPolicies(ctx, postCall, event)) {
-          if (e.type === 'usage') ctx.usage = mergeUsage(ctx.usage, e.usage);
-          else if (e.type === 'start') ctx.usage = mergeUsage(ctx.usage, e.usage);
+          if (e.type === 'usage' || e.type === 'start') ctx.usage = mergeUsage(ctx.usage, e.usage);
           else if (e.type === 'error') {
             ctx.errorKind = 'upstream_stream';
             ctx.errorMessage = e.error.message;

@@ -24,7 +24,7 @@ export function listModelsOpenAI(ctx: RequestContext, state: GatewayState): Outc
 
 export function retrieveModelOpenAI(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const found = listUserModels(org, key.user).find((m) => m.id === id || `${m.model}` === id);
+  const found = listUserModels(org, key.user).find((m) => m.id === id || m.model === id);
   if (!found)
     throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
   return jsonOutcome(200, {

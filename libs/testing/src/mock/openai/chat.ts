@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { MockContext, MockRequest } from '../dialect';
 import { sendJson, sendJsonThenDie } from '../http';
 import { ids } from '../ids';
-import { asObject, asString, promptChars } from '../json';
+import { asObject, promptChars } from '../json';
 import { resolveScript } from '../scenario';
 import { generationDelayMs, pause, playStream } from '../stream';
 import { estimateTokens } from '../text';
@@ -11,13 +11,11 @@ import { validateChatRequest } from './chat-validate';
 import {
   chatStreamErrorFrame,
   defaultOpenAIError,
-  INVALID_JSON_MESSAGE,
-  invalidRequest,
   JSON_TYPE,
   openaiHeaders,
   sendOpenAIError,
-  sendOpenAIScenarioError,
   SSE_TYPE,
+  acceptGeneration,
 } from './common';
 
 /** One `system_fingerprint` per process, like a deployment. */
@@ -29,17 +27,9 @@ export async function handleChatCompletions(
   res: ServerResponse,
   ctx: MockContext,
 ): Promise<void> {
-  const scenario = ctx.nextScenario();
-  const body = asObject(req.json);
-  const model = asString(body?.model) ?? '';
-  if (scenario.kind === 'error') {
-    sendOpenAIScenarioError(res, req, scenario, model);
-    return;
-  }
-  if (!body) {
-    sendOpenAIError(res, req, 400, invalidRequest(INVALID_JSON_MESSAGE, null));
-    return;
-  }
+  const accepted = acceptGeneration(req, res, ctx);
+  if (!accepted) return;
+  const { scenario, body, model } = accepted;
   const invalid = validateChatRequest(body);
   if (invalid) {
     sendOpenAIError(res, req, 400, invalid);

@@ -1,10 +1,11 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { MockRequest } from '../dialect';
+import type { MockContext, MockRequest } from '../dialect';
 import { sendJson, sendText } from '../http';
 import { ids } from '../ids';
+import { asObject, asString, type JsonObject } from '../json';
 import type { ResolvedUsage } from '../scenario';
-import type { ErrorScenario } from '../types';
+import type { ErrorScenario, Scenario } from '../types';
 
 export const JSON_TYPE = 'application/json';
 export const SSE_TYPE = 'text/event-stream; charset=utf-8';
@@ -169,4 +170,34 @@ export function invalidRequest(
   code: string | null = null,
 ): OpenAIError {
   return { message, type: 'invalid_request_error', param, code };
+}
+
+/** A generation request past its common opening: the next scenario, the JSON body and its model. */
+export interface AcceptedRequest {
+  scenario: Exclude<Scenario, ErrorScenario>;
+  body: JsonObject;
+  model: string;
+}
+
+/**
+ * The opening every OpenAI generation endpoint shares: take the next scenario, answer an `error`
+ * scenario as scripted, refuse a body that is not JSON. Undefined when the response is already sent.
+ */
+export function acceptGeneration(
+  req: MockRequest,
+  res: ServerResponse,
+  ctx: MockContext,
+): AcceptedRequest | undefined {
+  const scenario = ctx.nextScenario();
+  const body = asObject(req.json);
+  const model = asString(body?.model) ?? '';
+  if (scenario.kind === 'error') {
+    sendOpenAIScenarioError(res, req, scenario, model);
+    return undefined;
+  }
+  if (!body) {
+    sendOpenAIError(res, req, 400, invalidRequest(INVALID_JSON_MESSAGE, null));
+    return undefined;
+  }
+  return { scenario, body, model };
 }

@@ -2,20 +2,18 @@ import type { ServerResponse } from 'node:http';
 import type { MockContext, MockRequest } from '../dialect';
 import { sendJson, sendJsonThenDie } from '../http';
 import { ids } from '../ids';
-import { asObject, asString, promptChars } from '../json';
+import { asObject, promptChars } from '../json';
 import { resolveScript } from '../scenario';
 import { generationDelayMs, pause, playStream } from '../stream';
 import { estimateTokens } from '../text';
 import {
   defaultOpenAIError,
-  INVALID_JSON_MESSAGE,
-  invalidRequest,
   JSON_TYPE,
   missingParameter,
   openaiHeaders,
   sendOpenAIError,
-  sendOpenAIScenarioError,
   SSE_TYPE,
+  acceptGeneration,
 } from './common';
 import { responseBody, responseStreamErrorFrame, responseStreamFrames } from './responses-render';
 
@@ -25,17 +23,9 @@ export async function handleResponses(
   res: ServerResponse,
   ctx: MockContext,
 ): Promise<void> {
-  const scenario = ctx.nextScenario();
-  const body = asObject(req.json);
-  const model = asString(body?.model) ?? '';
-  if (scenario.kind === 'error') {
-    sendOpenAIScenarioError(res, req, scenario, model);
-    return;
-  }
-  if (!body) {
-    sendOpenAIError(res, req, 400, invalidRequest(INVALID_JSON_MESSAGE, null));
-    return;
-  }
+  const accepted = acceptGeneration(req, res, ctx);
+  if (!accepted) return;
+  const { scenario, body, model } = accepted;
   if (body.model === undefined) {
     sendOpenAIError(res, req, 400, missingParameter('model'));
     return;
