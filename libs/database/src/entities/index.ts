@@ -4,9 +4,11 @@ import { ModelPricingOverride } from './model-pricing-override.entity';
 import { Organization } from './organization.entity';
 import { ProviderModel } from './provider-model.entity';
 import { Provider } from './provider.entity';
+import { Session } from './session.entity';
 import { Team, TeamMember } from './team.entity';
 import { User } from './user.entity';
 import { VirtualKey } from './virtual-key.entity';
+import { VirtualKeyProvider } from './virtual-key-provider.entity';
 
 export {
   AllowedProvider,
@@ -15,10 +17,12 @@ export {
   Organization,
   Provider,
   ProviderModel,
+  Session,
   Team,
   TeamMember,
   User,
   VirtualKey,
+  VirtualKeyProvider,
 };
 export type { JsonValue } from './audit-log.entity';
 export { MODEL_SOURCES, PROVIDER_STATUSES, USER_ROLES } from './columns';
@@ -33,7 +37,9 @@ export const ENTITIES = [
   Provider,
   AllowedProvider,
   VirtualKey,
+  VirtualKeyProvider,
   ProviderModel,
   ModelPricingOverride,
   AuditLog,
+  Session,
 ] as const;

@@ -61,6 +61,14 @@ export class Provider {
   @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
   status!: ProviderStatus;
 
+  /** Which connection wins a bare model name that several list (lower first), as the admin ordered them. */
+  @Column({ name: 'position', type: 'integer', default: 0 })
+  position!: number;
+
+  /** Azure OpenAI `api-version`; null for every other API type. */
+  @Column({ name: 'api_version', type: 'varchar', length: 64, nullable: true })
+  apiVersion!: string | null;
+
   @Column({ name: 'credential_ciphertext', type: 'text', nullable: true })
   credentialCiphertext!: string | null;
 

@@ -1,0 +1,3 @@
+export * from './env';
+export * from './health';
+export * from './shutdown';
