@@ -1,2 +1,4 @@
 export { DEFAULT_STACK_DIR, localStackEnv, parseEnvFile } from './local-stack-env';
 export type { LocalStackEnv, LocalStackEnvOptions } from './local-stack-env';
+export { createScratchDatabase } from './scratch-database';
+export type { ScratchDatabase } from './scratch-database';

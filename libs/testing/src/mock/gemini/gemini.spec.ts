@@ -271,6 +271,28 @@ describe('gemini mock', () => {
       expect(parse<GeminiErrorBody>(missing.text).error.status).toBe('NOT_FOUND');
     });
 
+    it('pages the model list: 50 by default, at most 1000, nextPageToken until the last page', async () => {
+      type Page = { models: { name: string }[]; nextPageToken?: string };
+      mock.models = Array.from({ length: 1203 }, (_, i) => `gemini-mock-${i}`);
+      const first = parse<Page>((await raw(`${mock.url}/models`)).text);
+      expect(first.models).toHaveLength(50);
+      const names: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const query = `pageSize=5000${token ? `&pageToken=${token}` : ''}`;
+        const page = parse<Page>((await raw(`${mock.url}/models?${query}`)).text);
+        names.push(...page.models.map((m) => m.name));
+        token = page.nextPageToken;
+        pages += 1;
+      } while (token);
+      expect(pages).toBe(2);
+      expect(names).toEqual(mock.models.map((m) => `models/${m}`));
+      const bad = await raw(`${mock.url}/models?pageToken=nonsense`);
+      expect(bad.status).toBe(400);
+      expect(parse<GeminiErrorBody>(bad.text).error.status).toBe('INVALID_ARGUMENT');
+    });
+
     it('auth by x-goog-api-key or ?key=', async () => {
       const guarded = await startMockProvider('gemini', { apiKey: 'AIza-right' });
       try {

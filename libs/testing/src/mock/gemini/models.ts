@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { MockContext, MockRequest } from '../dialect';
 import { sendJson } from '../http';
-import { geminiError, geminiHeaders, JSON_TYPE, sendGeminiError } from './common';
+import { geminiError, geminiHeaders, invalidArgument, JSON_TYPE, sendGeminiError } from './common';
 
 /** A `Model` resource like the API lists it. */
 function modelResource(id: string): Record<string, unknown> {
@@ -26,9 +26,35 @@ function modelResource(id: string): Record<string, unknown> {
   return base;
 }
 
-/** `GET /v1beta/models`. */
+/** Gemini's documented page sizes: 50 when unspecified, at most 1000 whatever is asked. */
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+
+/** Page tokens are opaque to clients; here the offset of the next page, base64url-encoded. */
+const pageToken = (offset: number): string => Buffer.from(`offset:${offset}`).toString('base64url');
+function tokenOffset(token: string): number | undefined {
+  const match = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  return match?.[1] !== undefined ? Number(match[1]) : undefined;
+}
+
+/**
+ * `GET /v1beta/models?pageSize=&pageToken=`: one page of `models`, and `nextPageToken` only when
+ * more follow (the real API omits the field on the last page). A token the server did not issue is
+ * 400 INVALID_ARGUMENT.
+ */
 export function handleListModels(req: MockRequest, res: ServerResponse, ctx: MockContext): void {
-  sendJson(res, 200, { models: ctx.models.map(modelResource) }, geminiHeaders(req, JSON_TYPE));
+  const asked = Number(req.query.get('pageSize') ?? DEFAULT_PAGE_SIZE);
+  const size = Math.min(MAX_PAGE_SIZE, asked > 0 && Number.isInteger(asked) ? asked : DEFAULT_PAGE_SIZE);
+  const token = req.query.get('pageToken');
+  const offset = token ? tokenOffset(token) : 0;
+  if (offset === undefined) {
+    sendGeminiError(res, req, invalidArgument('Invalid page token.'));
+    return;
+  }
+  const page = ctx.models.slice(offset, offset + size);
+  const body: Record<string, unknown> = { models: page.map(modelResource) };
+  if (offset + size < ctx.models.length) body.nextPageToken = pageToken(offset + size);
+  sendJson(res, 200, body, geminiHeaders(req, JSON_TYPE));
 }
 
 /** `GET /v1beta/models/{model}`. */

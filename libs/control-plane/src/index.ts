@@ -1,0 +1,5 @@
+export * from './snapshot-loaders';
+export * from './snapshot-publisher';
+export * from './sources';
+export * from './control-plane-app';
+export * from './service-unit';
