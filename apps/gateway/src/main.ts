@@ -1,19 +1,20 @@
 /**
- * The gateway as its own service (distributed mode): the data plane only, configured from
- * OPTSCALE_CONFIG. The embedded default is apps/platform.
+ * The gateway as its own service (distributed mode): the data plane only. Its state comes from the
+ * config topics on Kafka (`KAFKA_BROKERS`, provider credentials opened with `OPTSCALE_KEK`), or from
+ * a config file when `OPTSCALE_CONFIG` is set. It listens at once; `/readyz` turns 200 when the
+ * state is loaded. The embedded default is apps/platform.
  */
-import { loadConfigFile, parseGatewayEnv, startGateway } from '@optscale/gateway-service';
+import { gatewaySourceFromEnv, parseGatewayEnv, startGateway } from '@optscale/gateway-service';
+import { onShutdownSignal } from '@optscale/service-kit';
 
 async function main(): Promise<void> {
   const env = parseGatewayEnv();
-  if (!env.OPTSCALE_CONFIG) throw new Error('OPTSCALE_CONFIG is required for the standalone gateway');
-  const gateway = await startGateway(env, loadConfigFile(env.OPTSCALE_CONFIG));
-  process.stdout.write(`gateway listening on ${gateway.url}\n`);
-  const stop = (): void => {
-    void gateway.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const gateway = await startGateway(env, gatewaySourceFromEnv(env));
+  // Closing the gateway drains requests in flight, then closes its source (and the bus with it).
+  onShutdownSignal(() => gateway.close());
+  process.stdout.write(
+    `gateway listening on ${gateway.url} (configuration from ${env.OPTSCALE_CONFIG ?? 'the config topics'})\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,43 +1,93 @@
 /**
- * The embedded default (`npm start`): the whole platform in one process. Today that is the gateway
- * data plane; the control-plane services join this process as they are built.
+ * The embedded default (`npm start`): the whole platform in one process and one port. The gateway's
+ * data plane, and the auth and router services' admin API, share one Postgres (PGlite in the data
+ * folder, through pglite-socket, with the same entities and migrations as a server) and one
+ * in-process bus carrying the same config topics the distributed services use on Kafka. So the
+ * gateway builds its state exactly as a distributed replica does: from the published snapshots.
  */
+import { createAuthService } from '@optscale/auth-service';
+import { dataDirFrom, importConfigFile, openStore } from '@optscale/config-import';
+import { controlPlaneModules, databaseCheck, type ControlPlaneContext } from '@optscale/control-plane';
+import { InProcessBus } from '@optscale/bus';
+import { decryptSecret, migrate, Organization } from '@optscale/database';
 import {
+  BusConfigSource,
   connectionHelp,
-  demoInstallation,
-  loadConfigFile,
-  parseGatewayEnv,
+  providerCredentialAad,
   startGateway,
-  type ConfigFile,
 } from '@optscale/gateway-service';
+import { createRouterService } from '@optscale/router-service';
+import { onShutdownSignal, parseEnv } from '@optscale/service-kit';
+import { firstStart } from './first-start';
+import { platformEnvSchema } from './platform-env';
 
 async function main(): Promise<void> {
-  const env = parseGatewayEnv();
-  let config: ConfigFile;
-  let banner: string;
-  let demoKey: string | undefined;
+  const env = parseEnv(platformEnvSchema);
+  const dataDir = dataDirFrom(process.env);
+  const store = await openStore(process.env);
+  await migrate(store.dataSource);
+  let banner: string[] = [];
   if (env.OPTSCALE_CONFIG) {
-    config = loadConfigFile(env.OPTSCALE_CONFIG);
-    banner = `Loaded ${env.OPTSCALE_CONFIG}: ${config.organizations.length} organization(s).`;
-  } else {
-    const demo = demoInstallation(env.OPTSCALE_DATA_DIR);
-    config = demo.config;
-    demoKey = demo.key;
-    banner = demo.created
-      ? `Created a demo organization. Its key is shown once here and kept in ${demo.file}:\n\n  ${demo.key}\n`
-      : `Demo organization (key in ${demo.file}).`;
+    banner.push(`Imported ${env.OPTSCALE_CONFIG}: ${await importConfigFile(store, env.OPTSCALE_CONFIG)}`);
   }
-  const gateway = await startGateway(env, config);
-  const lines = [`OptScale AI gateway listening on ${gateway.url}`, banner];
-  for (const org of config.organizations) {
-    lines.push(`Organization "${org.name}" (${org.id}):`, connectionHelp(gateway.url, org.id, demoKey), '');
-  }
-  process.stdout.write(lines.join('\n') + '\n');
-  const stop = (): void => {
-    void gateway.close().then(() => process.exit(0));
+  const first = await firstStart(store.dataSource, store.keyring, dataDir);
+
+  const bus = new InProcessBus();
+  const publicUrl = (env.OPTSCALE_PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
+  const context: ControlPlaneContext = {
+    dataSource: store.dataSource,
+    bus,
+    keyring: store.keyring,
+    publicUrl,
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const units = [createAuthService(context), createRouterService(context)];
+  for (const unit of units) await unit.start();
+
+  const source = new BusConfigSource({
+    bus,
+    decrypt: (envelope, provider) =>
+      decryptSecret(envelope, store.keyring, { aad: providerCredentialAad(provider.id) }),
+  });
+  const gateway = await startGateway(env, source, {
+    modules: controlPlaneModules(units, {
+      dataSource: store.dataSource,
+      bootstrapToken: env.OPTSCALE_BOOTSTRAP_TOKEN,
+    }),
+    readinessChecks: [databaseCheck(store.dataSource), ...units.flatMap((u) => u.readiness)],
+  });
+  await gateway.runtime.start();
+
+  const organizations = await store.dataSource
+    .getRepository(Organization)
+    .find({ order: { createdAt: 'ASC' } });
+  banner = [
+    `OptScale AI listening on ${gateway.url} (data in ${dataDir})`,
+    `  Admin API: ${gateway.url}/api/v1   reference: ${gateway.url}/api/docs`,
+    ...banner,
+  ];
+  if (first) {
+    banner.push(
+      '',
+      'First start: created a demo organization, its admin and a virtual key. Shown once here (also kept in the data folder, mode 0600):',
+      `  Admin login:  POST ${gateway.url}/api/v1/auth/login  {"email":"${first.adminEmail}","password":"${first.adminPassword}"}`,
+      `  Virtual key:  ${first.key}`,
+    );
+  }
+  for (const org of organizations) {
+    banner.push(
+      '',
+      `Organization "${org.name}" (${org.id}):`,
+      connectionHelp(gateway.url, org.id, first?.key),
+    );
+  }
+  process.stdout.write(banner.join('\n') + '\n');
+
+  onShutdownSignal(async () => {
+    await gateway.close();
+    for (const unit of [...units].reverse()) await unit.close();
+    await bus.close();
+    await store.close();
+  });
 }
 
 main().catch((err: unknown) => {

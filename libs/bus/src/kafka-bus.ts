@@ -9,6 +9,7 @@ import {
   type Consumer,
   type IHeaders,
   type Producer,
+  type ISocketFactory,
   type RetryOptions,
 } from 'kafkajs';
 import type { Bus, BusHealth, MessageHandler, MessageHeaders, SubscribeOptions, Subscription } from './bus';
@@ -39,6 +40,11 @@ export interface KafkaBusOptions {
   retry?: RetryOptions;
   /** kafkajs log level (default WARN). */
   logLevel?: KafkaLogLevel;
+  /**
+   * Opens the TCP connections to the brokers (kafkajs `socketFactory`; default plain `net.connect`).
+   * Tests route the client through a loopback proxy they can cut, to exercise broker outages.
+   */
+  socketFactory?: ISocketFactory;
 }
 
 interface PartitionTarget {
@@ -82,6 +88,7 @@ export class KafkaBus implements Bus {
       brokers: options.brokers,
       logLevel: options.logLevel ?? KafkaLogLevel.WARN,
       ...(options.retry === undefined ? {} : { retry: options.retry }),
+      ...(options.socketFactory === undefined ? {} : { socketFactory: options.socketFactory }),
     });
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, Module } from '@nestjs/common';
 import { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import {
@@ -61,11 +61,11 @@ class EchoModule {}
 
 const echoUnit: ServiceUnit = {
   name: 'echo',
-  module: { module: EchoModule } as DynamicModule,
+  module: { module: EchoModule },
   routes: [echoRoute, installationRoute],
   readiness: [],
-  start: async () => undefined,
-  close: async () => undefined,
+  start: () => Promise.resolve(),
+  close: () => Promise.resolve(),
 };
 
 describe('control-plane app (guard, problems, docs) on Postgres', () => {

@@ -3,3 +3,4 @@ export * from './snapshot-publisher';
 export * from './sources';
 export * from './control-plane-app';
 export * from './service-unit';
+export * from './distributed';

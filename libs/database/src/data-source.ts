@@ -57,3 +57,29 @@ export async function pendingSchemaChanges(dataSource: DataSource): Promise<stri
   const sql = await dataSource.driver.createSchemaBuilder().log();
   return sql.upQueries.map((q) => q.query);
 }
+
+/** Any fixed 64-bit number: the advisory lock that serializes migrations across processes. */
+const MIGRATION_LOCK_ID = 73_061_894_112_021;
+
+/**
+ * `migrate`, holding a Postgres advisory lock so that services starting together (auth, router,
+ * several replicas) never run the same migration twice: the first applies, the others wait and then
+ * find nothing pending. The lock is taken on its own connection, so the pool needs two; with a pool
+ * of one (the embedded PGlite, one process) there is nobody to race and it migrates directly.
+ */
+export async function migrateExclusively(dataSource: DataSource): Promise<string[]> {
+  const poolSize = (dataSource.options.extra as { max?: number } | undefined)?.max ?? 10;
+  if (poolSize < 2) return migrate(dataSource);
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      return await migrate(dataSource);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

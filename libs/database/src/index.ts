@@ -1,5 +1,11 @@
 export * from './entities';
-export { createDataSource, migrate, pendingSchemaChanges, MIGRATIONS_TABLE } from './data-source';
+export {
+  createDataSource,
+  migrate,
+  migrateExclusively,
+  pendingSchemaChanges,
+  MIGRATIONS_TABLE,
+} from './data-source';
 export type { DatabaseConnectionOptions } from './data-source';
 export { startEmbeddedPostgres } from './embedded';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { parseEnv } from '@optscale/service-kit';
 import { z } from 'zod';
 
 /**
@@ -8,8 +8,30 @@ import { z } from 'zod';
 export const gatewayEnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  /** The declarative config file (organizations, providers, users, keys). Unset: a demo organization. */
+  /**
+   * The declarative config file (organizations, providers, users, keys). Set: the state comes from
+   * it. Unset: the embedded platform uses a demo organization, the gateway service the config topics.
+   */
   OPTSCALE_CONFIG: z.string().optional(),
+  /**
+   * Kafka bootstrap brokers, comma separated (`kafka-1:9092,kafka-2:9092`): the distributed gateway
+   * builds its state from the config topics there. The key-encryption key that opens provider
+   * credentials comes from OPTSCALE_KEK / OPTSCALE_KEK_FILE (read by `keyringFromEnv`).
+   */
+  KAFKA_BROKERS: z
+    .string()
+    .optional()
+    .transform((v) => {
+      const brokers = (v ?? '')
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b !== '');
+      return brokers.length > 0 ? brokers : undefined;
+    }),
+  /** Prepended to every topic and consumer group name (several environments on one cluster). */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  /** Shows in broker logs and quotas. */
+  KAFKA_CLIENT_ID: z.string().min(1).default('optscale-gateway'),
   /** Where the embedded default keeps its data (the demo key, the request log). */
   OPTSCALE_DATA_DIR: z.string().default('./.optscale'),
   /** Largest accepted request body. Anthropic's own limit is 32 MB. */
@@ -35,23 +57,7 @@ export const gatewayEnvSchema = z.object({
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
-/** Parse the environment; `NAME_FILE` supplies `NAME` from a file (mounted secrets). */
+/** Parse the environment once at boot; `NAME_FILE` supplies `NAME` from a file (mounted secrets). */
 export function parseGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
-  const resolved: Record<string, string | undefined> = { ...env };
-  for (const target of Object.keys(gatewayEnvSchema.shape)) {
-    const file = env[`${target}_FILE`];
-    if (file && resolved[target] === undefined) {
-      try {
-        resolved[target] = readFileSync(file, 'utf8').trim();
-      } catch {
-        throw new Error(`invalid environment: ${target}_FILE cannot be read`);
-      }
-    }
-  }
-  const result = gatewayEnvSchema.safeParse(resolved);
-  if (!result.success) {
-    const names = [...new Set(result.error.issues.map((i) => i.path.join('.')))];
-    throw new Error(`invalid environment: ${names.join(', ')}`);
-  }
-  return result.data;
+  return parseEnv(gatewayEnvSchema, env);
 }

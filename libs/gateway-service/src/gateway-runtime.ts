@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { ConfigFile } from './config/config-file';
-import { buildGatewayState, type GatewayState } from './config/gateway-state';
+import type { ReadinessCheck } from '@optscale/service-kit';
+import type { GatewayState } from './config/gateway-state';
+import type { GatewayStateSource } from './config/state-source';
 import type { GatewayEnv } from './gateway-env';
 import type { PipelineExtensions, RequestEventSink } from './pipeline/extensions';
 import { FanOutEventSink, JsonLinesEventSink, MemoryEventSink } from './record/event-sinks';
@@ -9,22 +10,23 @@ import { modelCatalogRouter } from './routing/default-router';
 import { UpstreamClient } from './transport/upstream-client';
 
 /**
- * Everything the data plane holds at run time: the in-memory state (swapped whole on reload), the
- * upstream pool, and the pipeline's plug-ins.
+ * Everything the data plane holds at run time: the source of its in-memory state, the upstream
+ * pool, and the pipeline's plug-ins. The runtime owns the source: closing it closes the source.
  */
 export class GatewayRuntime {
-  private current: GatewayState;
   readonly upstream: UpstreamClient;
   readonly recent = new MemoryEventSink(5_000);
   readonly extensions: PipelineExtensions;
+  /** `/readyz`: ready once the source has loaded, degraded as the source says. */
+  readonly readinessCheck: ReadinessCheck;
   private readonly requestLog?: JsonLinesEventSink;
+  private loaded = false;
 
   constructor(
     readonly env: GatewayEnv,
-    config: ConfigFile,
+    readonly source: GatewayStateSource,
     extraSinks: readonly RequestEventSink[] = [],
   ) {
-    this.current = buildGatewayState(config);
     this.upstream = new UpstreamClient({
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
@@ -43,16 +45,23 @@ export class GatewayRuntime {
       postCall: [],
       sink: new FanOutEventSink(sinks),
     };
+    this.readinessCheck = { name: 'gateway', check: () => source.readiness() };
   }
 
-  state = (): GatewayState => this.current;
+  /** Per request: the state of the moment, swapped whole by the source. */
+  state = (): GatewayState => this.source.state();
 
-  /** Replace the whole state at once (a config reload); requests in flight keep the state they started with. */
-  reload(config: ConfigFile): void {
-    this.current = buildGatewayState(config);
+  /** Per request, so a flag rather than the source's readiness report. */
+  isLoaded = (): boolean => this.loaded;
+
+  /** Loads the source; resolves once the state is complete. Idempotent. */
+  async start(): Promise<void> {
+    await this.source.start();
+    this.loaded = true;
   }
 
   async close(): Promise<void> {
+    await this.source.close();
     await this.requestLog?.close();
     await this.upstream.close();
   }

@@ -7,17 +7,14 @@ import type {
   StreamEvent,
   TranslateContext,
 } from '@optscale/protocol';
+import { PROVIDER_API_TYPES, type ProviderApiType } from '@optscale/contracts';
 
-/** The `api_type` values of the config file; each is one folder under libs/providers/src. */
-export const PROVIDER_API_TYPES = [
-  'openai',
-  'anthropic',
-  'gemini',
-  'ollama',
-  'azure-openai',
-  'openai-compatible',
-] as const;
-export type ProviderApiType = (typeof PROVIDER_API_TYPES)[number];
+/**
+ * The `api_type` values (each is one folder under libs/providers/src). The list is owned by
+ * `@optscale/contracts` because the providers snapshot on the bus carries one; re-exported here so
+ * that code building adapters keeps one import.
+ */
+export { PROVIDER_API_TYPES, type ProviderApiType };
 
 /** Where and how to reach one provider connection, resolved from config (credentials decrypted). */
 export interface UpstreamTarget {

@@ -7,6 +7,7 @@ import {
   generateKey,
   parseGatewayEnv,
   startGateway,
+  StaticConfigSource,
   type ConfigFile,
   type RunningGateway,
 } from '@optscale/gateway-service';
@@ -124,7 +125,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
     SHUTDOWN_GRACE_MS: '1000',
     ...env,
   });
-  const gateway = await startGateway(gatewayEnv, config, [events]);
+  const gateway = await startGateway(gatewayEnv, new StaticConfigSource(config), { sinks: [events] });
   return {
     gateway,
     events,

@@ -3,7 +3,10 @@ import { hashKey } from '../auth/key-hash';
 import type { ConfigFile, OrganizationConfig } from './config-file';
 
 export interface ProviderConnection {
-  /** Stable id: `<organization id>/<proxy_name>`. */
+  /**
+   * Stable id: the catalog's connection id when the state comes from the bus, else (config file)
+   * `<organization id>/<proxy_name>`.
+   */
   id: string;
   name: string;
   proxyName: string;
@@ -12,6 +15,12 @@ export interface ProviderConnection {
   baseUrl: string;
   /** Decrypted credential; never logged, never traced. */
   apiKey: string;
+  /**
+   * Set when the credential could not be decrypted (a key-encryption key this gateway lacks, a
+   * tampered envelope). The connection stays listed, so that requests for it get a clear error
+   * instead of a misleading 404, but it is never called. Says why, never the secret.
+   */
+  credentialError?: string;
   apiVersion?: string;
   active: boolean;
   /** Models it serves; empty = any model, by prefix only. */
@@ -22,6 +31,8 @@ export interface UserRecord {
   id: string;
   email: string;
   role: 'admin' | 'manager' | 'member';
+  /** Empty when the source carries no teams (the config file). */
+  teamIds: readonly string[];
   allowedProviders: ReadonlySet<string>;
 }
 
@@ -33,6 +44,20 @@ export interface KeyRecord {
   active: boolean;
   /** Unix ms, or undefined for no expiry. */
   expiresAt?: number;
+  /**
+   * Proxy names this key is limited to, narrowing its owner's allowed providers (the effective set is
+   * the intersection, see `keyMayUse`). Undefined: the owner's access applies unchanged.
+   */
+  allowedProviders?: ReadonlySet<string>;
+}
+
+/**
+ * Whether a key may reach a provider: its owner must be allowed it and, when the key is narrowed,
+ * so must the key. Checked per candidate instead of materializing the intersection, so the hot path
+ * allocates nothing.
+ */
+export function keyMayUse(key: KeyRecord, proxyName: string): boolean {
+  return key.user.allowedProviders.has(proxyName) && (key.allowedProviders?.has(proxyName) ?? true);
 }
 
 export interface OrganizationState {
@@ -52,6 +77,11 @@ export interface GatewayState {
   loadedAt: number;
 }
 
+/** The state before anything is loaded: every key unknown. */
+export function emptyGatewayState(now = Date.now()): GatewayState {
+  return { organizations: new Map(), keysByHash: new Map(), loadedAt: Math.floor(now / 1000) };
+}
+
 export function buildGatewayState(config: ConfigFile, now = Date.now()): GatewayState {
   const organizations = new Map<string, OrganizationState>();
   const keysByHash = new Map<string, KeyRecord>();
@@ -69,6 +99,7 @@ export function buildGatewayState(config: ConfigFile, now = Date.now()): Gateway
         id: `${org.id}/${userConfig.email}`,
         email: userConfig.email,
         role: userConfig.role,
+        teamIds: [],
         allowedProviders: new Set(userConfig.allowed_providers),
       };
       for (const keyConfig of userConfig.keys) {

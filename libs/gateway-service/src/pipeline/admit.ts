@@ -31,7 +31,7 @@ export function admit(
   const clientModel = requireModel(body);
   ctx.clientModel = clientModel;
   validate?.(body);
-  const route = extensions.router.route(ctx, org, key.user, clientModel);
+  const route = extensions.router.route(ctx, org, key, clientModel);
   ctx.provider = route.provider;
   ctx.upstreamModel = route.upstreamModel;
   return { body, clientModel, ...route, target: targetOf(route.provider, route.upstreamModel) };

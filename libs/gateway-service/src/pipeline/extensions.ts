@@ -1,6 +1,6 @@
 import type { ChatRequest, ChatResponse, StreamEvent } from '@optscale/protocol';
 import type { RequestEvent } from '@optscale/contracts';
-import type { OrganizationState, UserRecord } from '../config/gateway-state';
+import type { KeyRecord, OrganizationState } from '../config/gateway-state';
 import type { ResolvedModel } from '../routing/resolve-model';
 import type { RequestContext } from './request-context';
 
@@ -44,9 +44,12 @@ export interface PostCallPolicy {
   onStreamEvent?(ctx: RequestContext, event: StreamEvent): StreamEvent[];
 }
 
-/** Picks where a request goes. The default serves the model from the provider that lists it. */
+/**
+ * Picks where a request goes. The default serves the model from the provider that lists it. Gets the
+ * key, not only its owner, because a key may narrow its owner's allowed providers.
+ */
 export interface ModelRouter {
-  route(ctx: RequestContext, org: OrganizationState, user: UserRecord, model: string): ResolvedModel;
+  route(ctx: RequestContext, org: OrganizationState, key: KeyRecord, model: string): ResolvedModel;
 }
 
 /** Receives one event per request. Must not block: sinks batch and ship asynchronously. */

@@ -10,6 +10,8 @@ export type GatewayErrorKind =
   | 'request_too_large'
   | 'rate_limit'
   | 'upstream_unavailable'
+  /** The gateway itself cannot serve yet (its configuration is still loading). */
+  | 'unavailable'
   | 'timeout'
   | 'internal';
 
@@ -21,6 +23,7 @@ const STATUS: Record<GatewayErrorKind, number> = {
   request_too_large: 413,
   rate_limit: 429,
   upstream_unavailable: 502,
+  unavailable: 503,
   timeout: 504,
   internal: 500,
 };

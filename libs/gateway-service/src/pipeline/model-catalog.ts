@@ -13,7 +13,7 @@ import type { RequestContext } from './request-context';
  */
 export function listModelsOpenAI(ctx: RequestContext, state: GatewayState): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const data = listUserModels(org, key.user).map((m) => ({
+  const data = listUserModels(org, key).map((m) => ({
     id: m.id,
     object: 'model',
     created: state.loadedAt,
@@ -24,7 +24,7 @@ export function listModelsOpenAI(ctx: RequestContext, state: GatewayState): Outc
 
 export function retrieveModelOpenAI(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const found = listUserModels(org, key.user).find((m) => m.id === id || m.model === id);
+  const found = listUserModels(org, key).find((m) => m.id === id || m.model === id);
   if (!found)
     throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
   return jsonOutcome(200, {
@@ -41,7 +41,7 @@ export function listModelsAnthropic(
   query: URLSearchParams,
 ): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const models = listUserModels(org, key.user).map((m) => ({
+  const models = listUserModels(org, key).map((m) => ({
     id: m.id,
     displayName: m.id,
     created: state.loadedAt,
@@ -59,7 +59,7 @@ export function listModelsAnthropic(
 
 export function retrieveModelAnthropic(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const found = listUserModels(org, key.user).find((m) => m.id === id);
+  const found = listUserModels(org, key).find((m) => m.id === id);
   if (!found)
     throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
   return jsonOutcome(200, {

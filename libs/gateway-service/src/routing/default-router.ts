@@ -3,5 +3,5 @@ import { resolveModel } from './resolve-model';
 
 /** Routes a model to the provider that serves it (routing rules replace this later). */
 export const modelCatalogRouter: ModelRouter = {
-  route: (_ctx, org, user, model) => resolveModel(org, user, model),
+  route: (_ctx, org, key, model) => resolveModel(org, key, model),
 };

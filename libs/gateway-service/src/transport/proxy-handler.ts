@@ -26,7 +26,12 @@ export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => boolea
  * (docs/adr/0002): match the route, build a RequestContext, run a handler that returns an Outcome,
  * write it. Everything else lives in the pipeline stages.
  */
-export function createProxyHandler(deps: ChatPipelineDeps, bodyLimit: number): ProxyHandler {
+export function createProxyHandler(
+  deps: ChatPipelineDeps,
+  bodyLimit: number,
+  /** False while the state source is still loading: every route then refuses, retryably. */
+  isLoaded: () => boolean = () => true,
+): ProxyHandler {
   const chat = new ChatPipeline(deps);
 
   const run = async (
@@ -35,6 +40,13 @@ export function createProxyHandler(deps: ChatPipelineDeps, bodyLimit: number): P
     route: ProxyRoute,
     req: IncomingMessage,
   ): Promise<Outcome> => {
+    if (!isLoaded()) {
+      req.resume();
+      // An empty state would answer "invalid API key" to every client: say it is temporary instead.
+      throw new GatewayError('unavailable', 'gateway is loading its configuration', null, {
+        'retry-after': '1',
+      });
+    }
     const state = deps.state();
     switch (route.endpoint) {
       case 'chat':

@@ -6,7 +6,10 @@ describe('azure mock', () => {
   let mock: MockProvider;
 
   beforeAll(async () => {
-    mock = await startMockProvider('azure', { apiKey: 'azure-right', models: ['gpt-4o', 'text-embedding-3-small'] });
+    mock = await startMockProvider('azure', {
+      apiKey: 'azure-right',
+      models: ['gpt-4o', 'text-embedding-3-small'],
+    });
   });
   afterAll(() => mock.close());
 

@@ -1,0 +1,10 @@
+export { importConfig } from './import-config';
+export type { ImportOptions } from './import-config';
+export { ImportError } from './import-error';
+export { ENTITY_KINDS, emptySummary, formatSummary, isNoop } from './summary';
+export type { EntityKind, ImportCounts, ImportSummary } from './summary';
+export { embeddedKekPath, embeddedKeyring } from './embedded-keyring';
+export { dataDirFrom, openStore } from './open-store';
+export type { OpenStore } from './open-store';
+export { publicIdCandidates, keyHashOf } from './key-identity';
+export { importConfigFile } from './import-file';

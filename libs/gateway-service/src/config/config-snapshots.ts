@@ -1,0 +1,45 @@
+import type { AccessSnapshot, KeySnapshot, ProviderSnapshot } from '@optscale/contracts';
+
+/** The compacted topics the gateway builds its state from. */
+export const CONFIG_TOPICS = [
+  'optscale.config.keys.v1',
+  'optscale.config.access.v1',
+  'optscale.config.providers.v1',
+] as const;
+export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
+
+/** The latest snapshot of every entity on the config topics, by message key. */
+export interface ConfigSnapshots {
+  /** By key hash. */
+  keys: ReadonlyMap<string, KeySnapshot>;
+  /**
+   * By `<organization id>/<user id>`, in arrival order: the last record of an organization is its
+   * most recent, which is where the organization's name and currency come from.
+   */
+  access: ReadonlyMap<string, AccessSnapshot>;
+  /** By `<organization id>/<proxy name>`. */
+  providers: ReadonlyMap<string, ProviderSnapshot>;
+}
+
+export interface MutableConfigSnapshots extends ConfigSnapshots {
+  keys: Map<string, KeySnapshot>;
+  access: Map<string, AccessSnapshot>;
+  providers: Map<string, ProviderSnapshot>;
+}
+
+export function emptyConfigSnapshots(): MutableConfigSnapshots {
+  return { keys: new Map(), access: new Map(), providers: new Map() };
+}
+
+/**
+ * Folds one message of a compacted topic into its map: the latest value per message key wins and a
+ * tombstone (null) deletes. A value is deleted before it is set again so that the map iterates in
+ * arrival order. Replaying a message is harmless (compaction and consumer restarts redeliver).
+ * Returns whether the map may have changed.
+ */
+export function foldSnapshot<V>(map: Map<string, V>, key: string, value: V | null): boolean {
+  if (value === null) return map.delete(key);
+  map.delete(key);
+  map.set(key, value);
+  return true;
+}

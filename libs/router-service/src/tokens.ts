@@ -1,0 +1,2 @@
+/** The router's snapshot publisher of `optscale.config.providers.v1`, for its services to `sync`. */
+export const PROVIDERS_PUBLISHER = Symbol('PROVIDERS_PUBLISHER');
