@@ -4,3 +4,4 @@ export * from './sources';
 export * from './control-plane-app';
 export * from './service-unit';
 export * from './distributed';
+export * from './run-service';
