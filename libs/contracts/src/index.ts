@@ -3,3 +3,5 @@ export * from './provider-api-types';
 export * from './config-snapshots';
 export * from './dead-letter';
 export * from './topics';
+export * from './routing-snapshots';
+export * from './policy-snapshots';

@@ -35,14 +35,16 @@ describe('topic registry', () => {
     expect(TOPIC_NAMES.filter((t) => isCompacted(t)).sort()).toEqual([
       'optscale.config.access.v1',
       'optscale.config.keys.v1',
+      'optscale.config.policies.v1',
       'optscale.config.providers.v1',
+      'optscale.config.routes.v1',
     ]);
     expect(TOPICS['optscale.gateway.requests.v1'].compacted).toBe(false);
   });
 
   it('knows its topics', () => {
     expect(isTopic('optscale.config.keys.v1')).toBe(true);
-    expect(isTopic('optscale.config.routes.v1')).toBe(false);
+    expect(isTopic('optscale.config.pricing.v1')).toBe(false);
     expect(isTopic('toString')).toBe(false);
     expect(DEAD_LETTER_TOPICS['optscale.gateway.requests.v1']).toBe('optscale.gateway.requests.v1.dlq');
   });
@@ -59,7 +61,7 @@ describe('topic registry', () => {
     // @ts-expect-error the requests topic is not compacted
     const notCompacted: CompactedTopic = 'optscale.gateway.requests.v1';
     // @ts-expect-error reserved names are not topics until their schema exists
-    const reserved: Topic = 'optscale.config.routes.v1';
+    const reserved: Topic = 'optscale.config.pricing.v1';
     expect([key, event, tombstone, wrong, noTombstone, compacted, notCompacted, reserved]).toHaveLength(8);
   });
 });

@@ -7,6 +7,8 @@ import {
   providerMessageKey,
   providerSnapshotSchema,
 } from './config-snapshots';
+import { policyMessageKey, policySnapshotSchema } from './policy-snapshots';
+import { routeMessageKey, routingRuleSnapshotSchema } from './routing-snapshots';
 import { deadLetterSchema } from './dead-letter';
 import { requestEventSchema } from './request-event';
 
@@ -64,10 +66,23 @@ export const TOPICS = {
     schema: providerSnapshotSchema,
     keyOf: (value) => providerMessageKey(value.organizationId, value.proxyName),
   }),
+  'optscale.config.routes.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<rule id>',
+    keySchema: z.string().regex(/^[^/]+\/[^/]+$/, 'expected <organization id>/<rule id>'),
+    schema: routingRuleSnapshotSchema,
+    keyOf: (value) => routeMessageKey(value.organizationId, value.id),
+  }),
+  'optscale.config.policies.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<policy id>',
+    keySchema: z.string().regex(/^[^/]+\/[^/]+$/, 'expected <organization id>/<policy id>'),
+    schema: policySnapshotSchema,
+    keyOf: (value) => policyMessageKey(value.organizationId, value.id),
+  }),
   /*
    * Not in the registry yet, on purpose (no placeholder schemas): their payloads are designed with
    * the features that produce them. See RESERVED_TOPIC_NAMES.
-   *   optscale.config.routes.v1, optscale.config.policies.v1   -> issue 5 (routing, policies)
    *   optscale.config.pricing.v1, optscale.budget.state.v1     -> issue 4 (pricing, budgets)
    */
   'optscale.gateway.requests.v1': defineTopic({
@@ -90,10 +105,6 @@ export const TOPICS = {
  * too. They are not `Topic`s: nothing can publish or subscribe to them until their schema exists.
  */
 export const RESERVED_TOPIC_NAMES = {
-  /** Issue 5. */
-  routes: 'optscale.config.routes.v1',
-  /** Issue 5. */
-  policies: 'optscale.config.policies.v1',
   /** Issue 4. */
   pricing: 'optscale.config.pricing.v1',
   /** Issue 4; key = budget scope. */
