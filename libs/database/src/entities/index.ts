@@ -1,5 +1,7 @@
 import { AllowedProvider } from './allowed-provider.entity';
 import { AuditLog } from './audit-log.entity';
+import { Guardrail, Policy, PolicyGuardrail, PolicyStatsHourly } from './guardrail.entity';
+import { RoutingRule } from './routing-rule.entity';
 import { ModelPricingOverride } from './model-pricing-override.entity';
 import { Organization } from './organization.entity';
 import { ProviderModel } from './provider-model.entity';
@@ -13,6 +15,11 @@ import { VirtualKeyProvider } from './virtual-key-provider.entity';
 export {
   AllowedProvider,
   AuditLog,
+  Guardrail,
+  Policy,
+  PolicyGuardrail,
+  PolicyStatsHourly,
+  RoutingRule,
   ModelPricingOverride,
   Organization,
   Provider,
@@ -25,6 +32,7 @@ export {
   VirtualKeyProvider,
 };
 export type { JsonValue } from './audit-log.entity';
+export type { RouteTargetColumn } from './routing-rule.entity';
 export { MODEL_SOURCES, PROVIDER_STATUSES, USER_ROLES } from './columns';
 export type { ModelSource, ProviderStatus, UserRole } from './columns';
 
@@ -42,4 +50,9 @@ export const ENTITIES = [
   ModelPricingOverride,
   AuditLog,
   Session,
+  RoutingRule,
+  Guardrail,
+  Policy,
+  PolicyGuardrail,
+  PolicyStatsHourly,
 ] as const;
