@@ -6,6 +6,48 @@ import { z } from 'zod';
  * are optional (consumers of an older version must keep parsing newer events), and a breaking change
  * is a new topic version.
  */
+/** One try of one target by the route stage (issue 5): what it was, what came back, why it moved on. */
+export const routeAttemptSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  role: z.enum(['primary', 'fallback']),
+  /** HTTP status from the provider; null when no response came (connection error, timeout). */
+  status: z.number().int().nullable(),
+  latencyMs: z.number(),
+  /** Why this attempt did not end the request: `status 503`, `timeout`, `connection`, `circuit open`. Null for the one that answered. */
+  error: z.string().nullable(),
+});
+
+/** What a policy did to one request, for the trace and the per-policy statistics. */
+export const policyEvaluationSchema = z.object({
+  policyId: z.string(),
+  policyName: z.string(),
+  stage: z.enum(['input', 'output']),
+  /** False: bypassed by sampling (the policy applied but was not evaluated). */
+  sampled: z.boolean(),
+  /** Some guardrail found something (any score). */
+  matched: z.boolean(),
+  /** Some finding reached its guardrail's threshold. */
+  violated: z.boolean(),
+  /** What happened because of it: none, redacted, blocked, warned. */
+  action: z.enum(['none', 'redact', 'block', 'warn']),
+  timedOut: z.boolean(),
+  latencyMs: z.number(),
+  guardrails: z.array(
+    z.object({
+      guardrailId: z.string(),
+      guardrailName: z.string(),
+      violated: z.boolean(),
+      /** Highest finding score, 0..1. */
+      score: z.number(),
+      /** Entities found (CREDIT_CARD, OPENAI_API_KEY...), never the values. */
+      entities: z.array(z.string()),
+    }),
+  ),
+});
+export type PolicyEvaluation = z.infer<typeof policyEvaluationSchema>;
+export type RouteAttempt = z.infer<typeof routeAttemptSchema>;
+
 export const requestEventSchema = z.object({
   /** The id returned to the client in `x-request-id`. */
   requestId: z.string(),
@@ -39,6 +81,12 @@ export const requestEventSchema = z.object({
     outputTokens: z.number().int(),
     reasoningTokens: z.number().int(),
   }),
+  /** The routing rule applied (issue 5), absent when none matched. */
+  routing: z
+    .object({ ruleId: z.string(), ruleName: z.string(), attempts: z.array(routeAttemptSchema) })
+    .optional(),
+  /** Every policy that applied to the request (issue 5), sampled or bypassed. */
+  policies: z.array(policyEvaluationSchema).optional(),
   timings: z.object({
     /** Unix ms when the request arrived. */
     startedAt: z.number(),
