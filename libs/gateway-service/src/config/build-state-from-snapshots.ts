@@ -65,6 +65,9 @@ export function buildStateFromSnapshots(
     providersByOrganization.set(provider.organizationId, list);
   }
 
+  const routesByOrganization = groupByOrganization(snapshots.routes.values());
+  const policiesByOrganization = groupByOrganization(snapshots.policies.values());
+
   const organizations = new Map<string, OrganizationState>();
   for (const id of new Set([...organizationInfo.keys(), ...providersByOrganization.keys()])) {
     const info = organizationInfo.get(id);
@@ -76,6 +79,8 @@ export function buildStateFromSnapshots(
       name: info?.name ?? id,
       currency: info?.currency ?? FALLBACK_CURRENCY,
       ...indexProviders(connections),
+      routingRules: routesByOrganization.get(id) ?? [],
+      policies: policiesByOrganization.get(id) ?? [],
     });
   }
 
@@ -161,4 +166,11 @@ function indexProviders(
     }
   }
   return { providers, modelIndex };
+}
+
+function groupByOrganization<T extends { organizationId: string }>(values: Iterable<T>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const value of values)
+    out.set(value.organizationId, [...(out.get(value.organizationId) ?? []), value]);
+  return out;
 }

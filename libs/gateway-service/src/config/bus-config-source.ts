@@ -161,6 +161,20 @@ export class BusConfigSource implements GatewayStateSource {
         { onInvalid },
       ),
     );
+    this.subscriptions.push(
+      await bus.subscribe(
+        'optscale.config.routes.v1',
+        fold((s) => s.routes),
+        { onInvalid },
+      ),
+    );
+    this.subscriptions.push(
+      await bus.subscribe(
+        'optscale.config.policies.v1',
+        fold((s) => s.policies),
+        { onInvalid },
+      ),
+    );
   }
 
   private scheduleRebuild(): void {

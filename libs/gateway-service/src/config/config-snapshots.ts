@@ -1,10 +1,18 @@
-import type { AccessSnapshot, KeySnapshot, ProviderSnapshot } from '@optscale/contracts';
+import type {
+  AccessSnapshot,
+  KeySnapshot,
+  PolicySnapshot,
+  ProviderSnapshot,
+  RoutingRuleSnapshot,
+} from '@optscale/contracts';
 
 /** The compacted topics the gateway builds its state from. */
 export const CONFIG_TOPICS = [
   'optscale.config.keys.v1',
   'optscale.config.access.v1',
   'optscale.config.providers.v1',
+  'optscale.config.routes.v1',
+  'optscale.config.policies.v1',
 ] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
@@ -19,16 +27,22 @@ export interface ConfigSnapshots {
   access: ReadonlyMap<string, AccessSnapshot>;
   /** By `<organization id>/<proxy name>`. */
   providers: ReadonlyMap<string, ProviderSnapshot>;
+  /** By `<organization id>/<rule id>`. */
+  routes: ReadonlyMap<string, RoutingRuleSnapshot>;
+  /** By `<organization id>/<policy id>`, guardrails embedded. */
+  policies: ReadonlyMap<string, PolicySnapshot>;
 }
 
 export interface MutableConfigSnapshots extends ConfigSnapshots {
   keys: Map<string, KeySnapshot>;
   access: Map<string, AccessSnapshot>;
   providers: Map<string, ProviderSnapshot>;
+  routes: Map<string, RoutingRuleSnapshot>;
+  policies: Map<string, PolicySnapshot>;
 }
 
 export function emptyConfigSnapshots(): MutableConfigSnapshots {
-  return { keys: new Map(), access: new Map(), providers: new Map() };
+  return { keys: new Map(), access: new Map(), providers: new Map(), routes: new Map(), policies: new Map() };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PolicySnapshot, RoutingRuleSnapshot } from '@optscale/contracts';
 import { providerAdapter, type ProviderAdapter, type ProviderApiType } from '@optscale/providers';
 import { hashKey } from '../auth/key-hash';
 import type { ConfigFile, OrganizationConfig } from './config-file';
@@ -67,6 +68,12 @@ export interface OrganizationState {
   providers: ReadonlyMap<string, ProviderConnection>;
   /** Bare model name → the providers listing it, in config order. */
   modelIndex: ReadonlyMap<string, readonly ProviderConnection[]>;
+  /**
+   * Routing rules and policies as published (libs/contracts). The route and policy stages compile
+   * them once per state (their own caches, keyed by this object), so a state swap recompiles.
+   */
+  routingRules: readonly RoutingRuleSnapshot[];
+  policies: readonly PolicySnapshot[];
 }
 
 /** Everything the hot path needs, in memory: built once per config (re)load, swapped atomically. */
@@ -147,5 +154,13 @@ function buildOrganization(config: OrganizationConfig): OrganizationState {
       modelIndex.set(model, list);
     }
   }
-  return { id: config.id, name: config.name, currency: config.currency, providers, modelIndex };
+  return {
+    id: config.id,
+    name: config.name,
+    currency: config.currency,
+    providers,
+    modelIndex,
+    routingRules: [],
+    policies: [],
+  };
 }
