@@ -12,6 +12,7 @@ import { InProcessBus } from '@optscale/bus';
 import { decryptSecret, migrate, Organization } from '@optscale/database';
 import {
   BusConfigSource,
+  BusEventSink,
   connectionHelp,
   providerCredentialAad,
   startGateway,
@@ -48,12 +49,15 @@ async function main(): Promise<void> {
     decrypt: (envelope, provider) =>
       decryptSecret(envelope, store.keyring, { aad: providerCredentialAad(provider.id) }),
   });
+  // Request events go on the same bus, as on Kafka: the policy statistics fold them.
+  const events = new BusEventSink(bus);
   const gateway = await startGateway(env, source, {
+    sinks: [events],
     modules: controlPlaneModules(units, {
       dataSource: store.dataSource,
       bootstrapToken: env.OPTSCALE_BOOTSTRAP_TOKEN,
     }),
-    readinessChecks: [databaseCheck(store.dataSource), ...units.flatMap((u) => u.readiness)],
+    readinessChecks: [databaseCheck(store.dataSource), events, ...units.flatMap((u) => u.readiness)],
   });
   await gateway.runtime.start();
 
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
 
   onShutdownSignal(async () => {
     await gateway.close();
+    await events.drain();
     for (const unit of [...units].reverse()) await unit.close();
     await bus.close();
     await store.close();

@@ -17,3 +17,4 @@ export * from './pipeline/extensions';
 export * from './pipeline/gateway-error';
 export * from './record/event-sinks';
 export * from './connection-help';
+export * from './record/bus-event-sink';
