@@ -1,5 +1,5 @@
 // `npm run start:distributed`: the whole distributed topology against the local stack, for trying
-// it: auth (:8081), router (:8082) and two gateway replicas (:8080, :8090), each its own process,
+// it: auth (:8081), router (:8082), policy (:8083) and two gateway replicas (:8080, :8090), each its own process,
 // sharing the Postgres server and Kafka. Ctrl-C stops them all (each drains its requests).
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -27,7 +27,8 @@ async function main() {
       ...topology.processes.map((p) => `  ${p.name.padEnd(10)} ${p.url}  (pid ${p.pid})`),
       '',
       `  Admin API: auth ${topology.authUrl}/api/v1 (organizations, users, keys; docs /api/docs)`,
-      `             router ${topology.routerUrl}/api/v1 (providers, models, pricing; docs /api/docs)`,
+      `             router ${topology.routerUrl}/api/v1 (providers, models, pricing, routing rules; docs /api/docs)`,
+      `             policy ${topology.policyUrl}/api/v1 (guardrails, policies, statistics; docs /api/docs)`,
       `  Bootstrap admin token: ${topology.bootstrapToken}`,
       `  KEK and gateway data: ${stateDir}`,
       '',

@@ -1,4 +1,4 @@
-// The distributed topology on one machine: auth, router and two gateway replicas, each its own
+// The distributed topology on one machine: auth, router, policy and two gateway replicas, each its own
 // Node process, against the local stack's Postgres and Kafka. Used by `npm run start:distributed`
 // (deploy/local/start-distributed.cjs) and by the integration tests that measure propagation.
 // Plain CommonJS so that both a shell and Jest load it without a build step; the services
@@ -39,10 +39,10 @@ function kekFile(stateDir) {
 /**
  * Starts the topology and resolves when every service is ready.
  * options: { databaseUrl, kafkaBrokers (comma list), stateDir, topicPrefix?, bootstrapToken?,
- *            ports?: { auth, router, gateways: [a, b] }, env?: extra env for all, log?: (line) => void }
+ *            ports?: { auth, router, policy?, gateways: [a, b] }, env?: extra env for all, log?: (line) => void }
  */
 async function startTopology(options) {
-  const ports = options.ports ?? { auth: 8081, router: 8082, gateways: [8080, 8090] };
+  const ports = { policy: 8083, ...(options.ports ?? { auth: 8081, router: 8082, gateways: [8080, 8090] }) };
   mkdirSync(options.stateDir, { recursive: true });
   const bootstrapToken = options.bootstrapToken ?? randomBytes(24).toString('base64url');
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
@@ -62,6 +62,7 @@ async function startTopology(options) {
   const services = [
     { name: 'auth', main: 'apps/auth/dist/main.js', port: ports.auth, env: options.authEnv ?? {} },
     { name: 'router', main: 'apps/router/dist/main.js', port: ports.router, env: {} },
+    { name: 'policy', main: 'apps/policy/dist/main.js', port: ports.policy, env: {} },
     ...ports.gateways.map((port, i) => ({
       name: `gateway-${String.fromCharCode(97 + i)}`,
       main: 'apps/gateway/dist/main.js',
@@ -115,6 +116,7 @@ async function startTopology(options) {
     bootstrapToken,
     authUrl: url('auth'),
     routerUrl: url('router'),
+    policyUrl: url('policy'),
     gatewayUrls: running.filter((s) => s.name.startsWith('gateway-')).map((s) => s.url),
     processes: running.map(({ name, child, url: u }) => ({ name, pid: child.pid, url: u })),
     stop,

@@ -6,7 +6,7 @@ export interface TopologyOptions {
   stateDir: string;
   topicPrefix?: string;
   bootstrapToken?: string;
-  ports?: { auth: number; router: number; gateways: number[] };
+  ports?: { auth: number; router: number; policy?: number; gateways: number[] };
   env?: Record<string, string>;
   authEnv?: Record<string, string>;
   readyTimeoutMs?: number;
@@ -17,6 +17,7 @@ export interface Topology {
   bootstrapToken: string;
   authUrl: string;
   routerUrl: string;
+  policyUrl: string;
   gatewayUrls: string[];
   processes: { name: string; pid: number | undefined; url: string }[];
   stop(): Promise<void>;

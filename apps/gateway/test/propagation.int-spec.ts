@@ -116,13 +116,19 @@ describe('distributed topology: admin changes reach both gateway replicas', () =
       models: ['gpt-4.1'],
       record: false,
     });
-    const [auth, routerPort, a, b] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [auth, routerPort, policy, a, b] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     topology = await startTopology({
       databaseUrl: db.url,
       kafkaBrokers: kafkaBrokers.join(','),
       stateDir,
       topicPrefix,
-      ports: { auth, router: routerPort, gateways: [a, b] },
+      ports: { auth, router: routerPort, policy, gateways: [a, b] },
       log: (line) => void logs.push(line),
     });
     const org = await auth_('POST', '/organizations', { name: 'Propagation', currency: 'USD' });
@@ -215,7 +221,7 @@ describe('distributed topology: admin changes reach both gateway replicas', () =
   });
 
   it('reports every service ready, and the gateways never saw the upstream key in plaintext on the bus', async () => {
-    for (const url of [topology.authUrl, topology.routerUrl, ...topology.gatewayUrls]) {
+    for (const url of [topology.authUrl, topology.routerUrl, topology.policyUrl, ...topology.gatewayUrls]) {
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
     }
     expect(logs.join('\n')).not.toContain('sk-upstream-secret-0001');

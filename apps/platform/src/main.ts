@@ -17,6 +17,7 @@ import {
   providerCredentialAad,
   startGateway,
 } from '@optscale/gateway-service';
+import { createPolicyService } from '@optscale/policy-service';
 import { createRouterService } from '@optscale/router-service';
 import { onShutdownSignal, parseEnv } from '@optscale/service-kit';
 import { firstStart } from './first-start';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     keyring: store.keyring,
     publicUrl,
   };
-  const units = [createAuthService(context), createRouterService(context)];
+  const units = [createAuthService(context), createRouterService(context), createPolicyService(context)];
   for (const unit of units) await unit.start();
 
   const source = new BusConfigSource({

@@ -9,6 +9,7 @@ import { GatewayModule } from './gateway.module';
 import type { GatewayEnv } from './gateway-env';
 import { GatewayRuntime } from './gateway-runtime';
 import type { RequestEventSink } from './pipeline/extensions';
+import type { RoutingRuntimeOptions } from './routing/routing-runtime';
 import { createProxyHandler, type ProxyHandler } from './transport/proxy-handler';
 
 export interface RunningGateway {
@@ -26,6 +27,8 @@ export interface StartGatewayOptions {
   modules?: readonly DynamicModule[];
   /** Extra checks for `/readyz`, next to the gateway's own. */
   readinessChecks?: readonly ReadinessCheck[];
+  /** Clock, randomness and back-off waits of the routing rules (tests). */
+  routing?: RoutingRuntimeOptions;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function startGateway(
   source: GatewayStateSource,
   options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
-  const runtime = new GatewayRuntime(env, source, options.sinks);
+  const runtime = new GatewayRuntime(env, source, options.sinks, options.routing);
   const proxy: ProxyHandler = createProxyHandler(
     { state: runtime.state, upstream: runtime.upstream, extensions: runtime.extensions },
     env.BODY_LIMIT_BYTES,

@@ -46,6 +46,14 @@ export const gatewayEnvSchema = z.object({
   /** Longest silence inside a provider's response body. */
   UPSTREAM_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
   UPSTREAM_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().positive().default(128),
+  /** Share of failed requests (0..1) in the window at which a routing target's circuit opens (requests skip it). */
+  ROUTING_BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** Requests a target must have had in the window before its failure rate can open the circuit. */
+  ROUTING_BREAKER_MIN_REQUESTS: z.coerce.number().int().positive().default(10),
+  /** The rolling window of outcomes the failure rate is taken over. */
+  ROUTING_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long an open circuit stays open before one trial request may probe the target again. */
+  ROUTING_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
   /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Write the request log to <data dir>/requests.ndjson. */

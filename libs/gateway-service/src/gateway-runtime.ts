@@ -6,7 +6,8 @@ import type { GatewayStateSource } from './config/state-source';
 import type { GatewayEnv } from './gateway-env';
 import type { PipelineExtensions, RequestEventSink } from './pipeline/extensions';
 import { FanOutEventSink, JsonLinesEventSink, MemoryEventSink } from './record/event-sinks';
-import { modelCatalogRouter } from './routing/default-router';
+import { RoutingRuntime, type RoutingRuntimeOptions } from './routing/routing-runtime';
+import { RuleRouter } from './routing/rule-router';
 import { UpstreamClient } from './transport/upstream-client';
 
 /**
@@ -17,6 +18,8 @@ export class GatewayRuntime {
   readonly upstream: UpstreamClient;
   readonly recent = new MemoryEventSink(5_000);
   readonly extensions: PipelineExtensions;
+  /** Circuit breakers and session affinity of the routing rules, for this process. */
+  readonly routing: RoutingRuntime;
   /** `/readyz`: ready once the source has loaded, degraded as the source says. */
   readonly readinessCheck: ReadinessCheck;
   private readonly requestLog?: JsonLinesEventSink;
@@ -26,6 +29,7 @@ export class GatewayRuntime {
     readonly env: GatewayEnv,
     readonly source: GatewayStateSource,
     extraSinks: readonly RequestEventSink[] = [],
+    routing: RoutingRuntimeOptions = {},
   ) {
     this.upstream = new UpstreamClient({
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -39,9 +43,18 @@ export class GatewayRuntime {
       this.requestLog = new JsonLinesEventSink(join(env.OPTSCALE_DATA_DIR, 'requests.ndjson'));
       sinks.push(this.requestLog);
     }
+    this.routing = new RoutingRuntime({
+      breaker: {
+        failureRateThreshold: env.ROUTING_BREAKER_FAILURE_RATE,
+        minimumRequests: env.ROUTING_BREAKER_MIN_REQUESTS,
+        windowMs: env.ROUTING_BREAKER_WINDOW_MS,
+        cooldownMs: env.ROUTING_BREAKER_COOLDOWN_MS,
+      },
+      ...routing,
+    });
     this.extensions = {
       preCall: [],
-      router: modelCatalogRouter,
+      router: new RuleRouter(this.routing),
       postCall: [],
       sink: new FanOutEventSink(sinks),
     };

@@ -6,3 +6,5 @@ export { listUpstreamModels, DiscoveryError } from './discovery';
 export type { DiscoveryTarget, DiscoveryOptions } from './discovery';
 export { DECIMAL_PATTERN, normalizeDecimal } from './decimal';
 export { DEFAULT_BASE_URLS } from './provider-defaults';
+export { routingRuleRoutes } from './routing-rule.routes';
+export { routesSource, loadRouteSnapshots } from './routing-rule.source';

@@ -11,36 +11,48 @@ import { ModelsService } from './models.service';
 import { PricingService } from './pricing.service';
 import { ProvidersService } from './providers.service';
 import { routerRoutes } from './routes';
-import { PROVIDERS_PUBLISHER } from './tokens';
+import { routesSource } from './routing-rule.source';
+import { RoutingRulesController } from './routing-rules.controller';
+import { RoutingRulesService } from './routing-rules.service';
+import { PROVIDERS_PUBLISHER, ROUTES_PUBLISHER } from './tokens';
 
 @Module({})
 class RouterServiceModule {}
 
 /**
- * The `router` control-plane service: provider connections, their models and pricing overrides
- * under `/api/v1/organizations/:organizationId/…`, and the publisher that keeps
- * `optscale.config.providers.v1` equal to the store. Starting publishes in full; closing stops it.
+ * The `router` control-plane service: provider connections, their models, pricing overrides and
+ * routing rules under `/api/v1/organizations/:organizationId/…`, and the publishers that keep
+ * `optscale.config.providers.v1` and `optscale.config.routes.v1` equal to the store. Starting
+ * publishes both in full; closing stops them.
  */
 export function createRouterService(ctx: ControlPlaneContext): ServiceUnit {
-  const publisher = new SnapshotPublisher(ctx.bus, ctx.dataSource, providersSource, {
-    ...(ctx.log ? { log: ctx.log } : {}),
-  });
+  const options = ctx.log ? { log: ctx.log } : {};
+  const publisher = new SnapshotPublisher(ctx.bus, ctx.dataSource, providersSource, options);
+  const routes = new SnapshotPublisher(ctx.bus, ctx.dataSource, routesSource, options);
   return {
     name: 'router',
     module: {
       module: RouterServiceModule,
-      controllers: [ProvidersController, PricingController],
+      controllers: [ProvidersController, PricingController, RoutingRulesController],
       providers: [
         { provide: CONTROL_PLANE_CONTEXT, useValue: ctx },
         { provide: PROVIDERS_PUBLISHER, useValue: publisher },
+        { provide: ROUTES_PUBLISHER, useValue: routes },
         ProvidersService,
         ModelsService,
         PricingService,
+        RoutingRulesService,
       ],
     },
     routes: routerRoutes,
-    readiness: [publisher],
-    start: () => publisher.start(),
-    close: () => publisher.close(),
+    readiness: [publisher, routes],
+    start: async () => {
+      await publisher.start();
+      await routes.start();
+    },
+    close: async () => {
+      await publisher.close();
+      await routes.close();
+    },
   };
 }

@@ -1,2 +1,5 @@
 /** The router's snapshot publisher of `optscale.config.providers.v1`, for its services to `sync`. */
 export const PROVIDERS_PUBLISHER = Symbol('PROVIDERS_PUBLISHER');
+
+/** The router's snapshot publisher of `optscale.config.routes.v1`. */
+export const ROUTES_PUBLISHER = Symbol('ROUTES_PUBLISHER');

@@ -13,7 +13,6 @@ import {
 } from 'typeorm';
 import { Organization } from './organization.entity';
 
-
 /** A provider (proxy name) and optionally the model to ask it for; weights only on targets. */
 export interface RouteTargetColumn {
   provider: string;

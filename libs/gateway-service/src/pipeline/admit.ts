@@ -4,6 +4,7 @@ import { authenticate } from './authenticate';
 import type { PipelineExtensions } from './extensions';
 import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
+import type { RoutePlan } from '../routing/route-plan';
 
 /** A request past the authenticate and route stages. */
 export interface AdmittedRequest {
@@ -12,6 +13,8 @@ export interface AdmittedRequest {
   provider: ProviderConnection;
   upstreamModel: string;
   target: UpstreamTarget;
+  /** Set when a routing rule placed the request (see RoutePlan). */
+  plan?: RoutePlan;
 }
 
 /**
@@ -31,7 +34,7 @@ export function admit(
   const clientModel = requireModel(body);
   ctx.clientModel = clientModel;
   validate?.(body);
-  const route = extensions.router.route(ctx, org, key, clientModel);
+  const route = extensions.router.route(ctx, org, key, clientModel, body);
   ctx.provider = route.provider;
   ctx.upstreamModel = route.upstreamModel;
   return { body, clientModel, ...route, target: targetOf(route.provider, route.upstreamModel) };

@@ -6,19 +6,20 @@ import {
   type StreamEvent,
   type TranslateContext,
 } from '@optscale/protocol';
-import type { UpstreamTarget } from '@optscale/providers';
-import type { GatewayState, ProviderConnection } from '../config/gateway-state';
+import type { GatewayState } from '../config/gateway-state';
+import { PolicyStage, type PolicyStageOptions } from '../policy/policy-stage';
+import type { RouteCandidate } from '../routing/route-plan';
 import type { ClientCodec } from '../transport/client-codecs';
-import type { UpstreamClient, UpstreamResponse } from '../transport/upstream-client';
-import { admit } from './admit';
+import type { UpstreamClient } from '../transport/upstream-client';
+import { admit, targetOf } from './admit';
 import type { PipelineExtensions } from './extensions';
 import { GatewayError } from './gateway-error';
 import { JSON_HEADERS, SSE_HEADERS, type Outcome } from './outcome';
-import { upstreamErrorOutcome } from './upstream-error';
 import { toolNameRestorer } from './tool-names';
 import { sessionFromBody } from '../record/session-id';
 import type { RequestContext } from './request-context';
-import { callUpstream, forwardedBody } from './call-stage';
+import { forwardedBody } from './call-stage';
+import { callRoute, type Answer, type PreparedCall } from './route-call';
 import { UpstreamEventReader } from './stream-pump';
 import { liveTranslateContext } from './translate-context';
 import { usageOfPassthroughBody, usageTap, type UsageTap } from './passthrough-usage';
@@ -27,6 +28,13 @@ export interface ChatPipelineDeps {
   state: () => GatewayState;
   upstream: UpstreamClient;
   extensions: PipelineExtensions;
+  /** Sampling and clock of the policy stage (tests). */
+  policies?: PolicyStageOptions;
+}
+
+/** A chat request built for one candidate; `canonical` when it was translated rather than forwarded. */
+interface ChatCall extends PreparedCall {
+  canonical?: ChatRequest;
 }
 
 /**
@@ -39,50 +47,87 @@ export interface ChatPipelineDeps {
  * and the answer streams back untouched while a tap reads usage off it.
  */
 export class ChatPipeline {
-  constructor(private readonly deps: ChatPipelineDeps) {}
+  private readonly policies: PolicyStage;
+
+  constructor(private readonly deps: ChatPipelineDeps) {
+    this.policies = new PolicyStage(deps.policies);
+  }
 
   async handle(ctx: RequestContext, codec: ClientCodec, raw: Buffer, query: string): Promise<Outcome> {
     const route = admit(ctx, this.deps.state(), this.deps.extensions, raw, (body) => {
       ctx.stream = body['stream'] === true;
       ctx.bodySessionId = sessionFromBody(body);
     });
-    const { body, clientModel, target } = route;
+    const { body, clientModel } = route;
     const tctx = liveTranslateContext(clientModel);
+    // Organization policies (policy/): may refuse the prompt or rewrite its text in `body`, then
+    // `input.raw` is the re-serialised body; the answer goes through `input.output`.
+    const input = this.policies.input(ctx, codec, body, raw);
 
-    const path = codec.passthroughPath(route.provider);
     const policiesApply =
       this.deps.extensions.preCall.some((p) => p.appliesTo(ctx)) ||
       this.deps.extensions.postCall.some((p) => p.appliesTo(ctx));
-    if (path !== undefined && !policiesApply) {
-      ctx.passthrough = true;
-      const forwarded = forwardedBody(raw, body, clientModel, route.upstreamModel);
-      return this.forward(ctx, codec, path + query, forwarded, target, tctx);
+    // Decoded and run through the pre-call policies once, however many providers are tried.
+    let canonical: Promise<ChatRequest> | undefined;
+    // Built per candidate: a fallback may speak another dialect than the target it stands in for.
+    const prepare = async (candidate: RouteCandidate): Promise<ChatCall> => {
+      const { provider, upstreamModel } = candidate;
+      const target = targetOf(provider, upstreamModel);
+      const path = codec.passthroughPath(provider);
+      ctx.passthrough = path !== undefined && !policiesApply;
+      if (path !== undefined && !policiesApply) {
+        if (!provider.adapter.buildPassthroughRequest)
+          throw new GatewayError('internal', 'provider cannot forward requests');
+        const forwarded = forwardedBody(input.raw, body, clientModel, upstreamModel);
+        return {
+          forwarded: true,
+          request: provider.adapter.buildPassthroughRequest(path + query, forwarded, target, ctx.headers),
+        };
+      }
+      canonical ??= this.decodeAndCheck(ctx, codec, body, upstreamModel);
+      const request: ChatRequest = { ...(await canonical), model: upstreamModel };
+      return {
+        forwarded: false,
+        request: provider.adapter.buildChatRequest(request, target),
+        canonical: request,
+      };
+    };
+    const result = await callRoute(ctx, this.deps.upstream, codec, route, prepare);
+    if (!result.ok) return result.outcome;
+    const { answer } = result;
+    const outcome = await (answer.prepared.canonical === undefined
+      ? this.forward(ctx, codec, answer, tctx)
+      : this.translate(ctx, codec, answer, answer.prepared.canonical, tctx));
+    return input.output?.apply(outcome) ?? outcome;
+  }
+
+  /** The client's body as a canonical request, past the pre-call policies. */
+  private async decodeAndCheck(
+    ctx: RequestContext,
+    codec: ClientCodec,
+    body: Record<string, unknown>,
+    model: string,
+  ): Promise<ChatRequest> {
+    const request = decode(codec, body);
+    request.model = model;
+    for (const policy of this.deps.extensions.preCall) {
+      if (policy.appliesTo(ctx)) await policy.apply(ctx, request);
     }
-    return this.translate(ctx, codec, body, target, tctx);
+    return request;
   }
 
   private async forward(
     ctx: RequestContext,
     codec: ClientCodec,
-    path: string,
-    body: string,
-    target: UpstreamTarget,
+    answer: Answer<ChatCall>,
     tctx: TranslateContext,
   ): Promise<Outcome> {
-    const provider = ctx.provider as ProviderConnection;
-    const adapter = provider.adapter;
-    if (!adapter.buildPassthroughRequest)
-      throw new GatewayError('internal', 'provider cannot forward requests');
-    const upstream = await callUpstream(
-      ctx,
-      this.deps.upstream,
-      adapter.buildPassthroughRequest(path, body, target, ctx.headers),
-    );
-    if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, true);
+    const { upstream, body } = answer;
+    const provider = answer.candidate.provider;
     ctx.status = upstream.status;
     const contentType = upstream.contentType ?? 'application/json';
     if (!contentType.includes('text/event-stream')) {
-      const bytes = Buffer.from(await upstream.body.arrayBuffer());
+      const bytes = await body.bytes();
       // Usage is read after the response is handed over, off the response path.
       setImmediate(() => {
         ctx.usage = usageOfPassthroughBody(codec, provider, bytes, tctx) ?? ctx.usage;
@@ -94,17 +139,17 @@ export class ChatPipeline {
       kind: 'stream',
       status: upstream.status,
       headers: { ...SSE_HEADERS },
-      chunks: this.relay(ctx, upstream, tap),
+      chunks: this.relay(ctx, body.chunks(), tap),
     };
   }
 
   private async *relay(
     ctx: RequestContext,
-    upstream: UpstreamResponse,
+    upstream: AsyncIterable<Buffer>,
     tap: UsageTap,
   ): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      for await (const chunk of upstream) {
         yield chunk;
         tap.push(chunk);
       }
@@ -117,27 +162,16 @@ export class ChatPipeline {
   private async translate(
     ctx: RequestContext,
     codec: ClientCodec,
-    body: Record<string, unknown>,
-    target: UpstreamTarget,
+    answer: Answer<ChatCall>,
+    request: ChatRequest,
     tctx: TranslateContext,
   ): Promise<Outcome> {
-    const provider = ctx.provider as ProviderConnection;
-    const request = decode(codec, body);
-    request.model = target.model;
-    for (const policy of this.deps.extensions.preCall) {
-      if (policy.appliesTo(ctx)) await policy.apply(ctx, request);
-    }
-    const upstream = await callUpstream(
-      ctx,
-      this.deps.upstream,
-      provider.adapter.buildChatRequest(request, target),
-    );
-    if (upstream.status >= 400) return upstreamErrorOutcome(ctx, codec, provider, upstream, false);
+    const provider = answer.candidate.provider;
     ctx.status = 200;
     const postCall = this.deps.extensions.postCall.filter((p) => p.appliesTo(ctx));
     const names = toolNameRestorer(provider, request);
     if (!request.stream) {
-      const parsed = provider.adapter.parseChatResponse(await upstream.body.json(), tctx);
+      const parsed = provider.adapter.parseChatResponse(await answer.body.json(), tctx);
       const response = names ? names.response(parsed) : parsed;
       for (const policy of postCall) await policy.onResponse?.(ctx, response);
       ctx.usage = response.usage;
@@ -157,14 +191,14 @@ export class ChatPipeline {
       kind: 'stream',
       status: 200,
       headers: { ...SSE_HEADERS },
-      chunks: this.reframe(ctx, upstream, reader, encoder, postCall, names?.event),
+      chunks: this.reframe(ctx, answer.body.chunks(), reader, encoder, postCall, names?.event),
     };
   }
 
   /** Upstream stream → canonical events → post-call policies → client stream, chunk by chunk. */
   private async *reframe(
     ctx: RequestContext,
-    upstream: UpstreamResponse,
+    upstream: AsyncIterable<Buffer>,
     reader: UpstreamEventReader,
     encoder: StreamEncoder,
     postCall: PipelineExtensions['postCall'],
@@ -187,7 +221,7 @@ export class ChatPipeline {
     };
     let failed = false;
     try {
-      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      for await (const chunk of upstream) {
         const text = emit(reader.push(chunk));
         if (text.length > 0) yield text;
       }

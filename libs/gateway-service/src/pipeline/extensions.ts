@@ -45,11 +45,19 @@ export interface PostCallPolicy {
 }
 
 /**
- * Picks where a request goes. The default serves the model from the provider that lists it. Gets the
- * key, not only its owner, because a key may narrow its owner's allowed providers.
+ * Picks where a request goes. The default serves the model from the provider that lists it; routing
+ * rules may return a plan of several targets (the call stage tries them in order). Gets the key, not
+ * only its owner, because a key may narrow its owner's allowed providers, and the body because rule
+ * conditions read its parameters.
  */
 export interface ModelRouter {
-  route(ctx: RequestContext, org: OrganizationState, key: KeyRecord, model: string): ResolvedModel;
+  route(
+    ctx: RequestContext,
+    org: OrganizationState,
+    key: KeyRecord,
+    model: string,
+    body: Record<string, unknown>,
+  ): ResolvedModel;
 }
 
 /** Receives one event per request. Must not block: sinks batch and ship asynchronously. */

@@ -1,5 +1,6 @@
 import { encodeAnthropicModelList } from '@optscale/protocol';
 import type { GatewayState } from '../config/gateway-state';
+import { listRuleAliases } from '../routing/model-aliases';
 import { listUserModels } from '../routing/resolve-model';
 import { authenticate } from './authenticate';
 import { GatewayError } from './gateway-error';
@@ -19,14 +20,22 @@ export function listModelsOpenAI(ctx: RequestContext, state: GatewayState): Outc
     created: state.loadedAt,
     owned_by: m.provider.proxyName,
   }));
+  // Routing rule aliases (`smart`, a Claude Code tier name) are models too: clients pick from this list.
+  for (const alias of listRuleAliases(org, key)) {
+    data.push({ id: alias, object: 'model', created: state.loadedAt, owned_by: 'optscale' });
+  }
   return jsonOutcome(200, { object: 'list', data });
 }
 
 export function retrieveModelOpenAI(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
   const found = listUserModels(org, key).find((m) => m.id === id || m.model === id);
-  if (!found)
+  if (!found) {
+    if (listRuleAliases(org, key).includes(id)) {
+      return jsonOutcome(200, { id, object: 'model', created: state.loadedAt, owned_by: 'optscale' });
+    }
     throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
+  }
   return jsonOutcome(200, {
     id: found.id,
     object: 'model',
@@ -41,9 +50,9 @@ export function listModelsAnthropic(
   query: URLSearchParams,
 ): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const models = listUserModels(org, key).map((m) => ({
-    id: m.id,
-    displayName: m.id,
+  const models = [...listUserModels(org, key).map((m) => m.id), ...listRuleAliases(org, key)].map((id) => ({
+    id,
+    displayName: id,
     created: state.loadedAt,
   }));
   const limit = Number(query.get('limit') ?? '20');
@@ -59,13 +68,15 @@ export function listModelsAnthropic(
 
 export function retrieveModelAnthropic(ctx: RequestContext, state: GatewayState, id: string): Outcome {
   const { key, org } = authenticate(ctx, state);
-  const found = listUserModels(org, key).find((m) => m.id === id);
-  if (!found)
+  const found =
+    listUserModels(org, key).find((m) => m.id === id)?.id ??
+    listRuleAliases(org, key).find((alias) => alias === id);
+  if (found === undefined)
     throw new GatewayError('not_found', `model "${id}" does not exist or is not available to you`, 'model');
   return jsonOutcome(200, {
     type: 'model',
-    id: found.id,
-    display_name: found.id,
+    id: found,
+    display_name: found,
     created_at: new Date(state.loadedAt * 1000).toISOString(),
   });
 }

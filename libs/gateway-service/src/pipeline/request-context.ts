@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ZERO_USAGE, type Usage } from '@optscale/protocol';
-import type { RequestOperation, RequestSurface } from '@optscale/contracts';
+import type { PolicyEvaluation, RequestEvent, RequestOperation, RequestSurface } from '@optscale/contracts';
 import type { KeyRecord, ProviderConnection } from '../config/gateway-state';
 
 /** Monotonic milliseconds. */
@@ -28,6 +28,10 @@ export class RequestContext {
   errorKind?: string;
   errorMessage?: string;
   usage: Usage = { ...ZERO_USAGE };
+  /** Policies that applied, as the policy stage evaluated (or bypassed) them. */
+  policies?: PolicyEvaluation[];
+  /** The routing rule that placed the request and every try it made; unset when no rule matched. */
+  routing?: NonNullable<RequestEvent['routing']>;
 
   /** When the upstream request was dispatched / its headers arrived / the first byte went out. */
   upstreamSentAt?: number;

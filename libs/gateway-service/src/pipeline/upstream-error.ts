@@ -16,7 +16,28 @@ export async function upstreamErrorOutcome(
   upstream: UpstreamResponse,
   forwarded: boolean,
 ): Promise<Outcome> {
-  const text = await upstream.body.text();
+  return upstreamErrorReplyOutcome(ctx, codec, provider, await readUpstreamError(upstream), forwarded);
+}
+
+/** A provider's error answer, read whole: the route stage holds it while it tries other targets. */
+export interface UpstreamErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export async function readUpstreamError(upstream: UpstreamResponse): Promise<UpstreamErrorReply> {
+  return { status: upstream.status, headers: upstream.headers, text: await upstream.body.text() };
+}
+
+export function upstreamErrorReplyOutcome(
+  ctx: RequestContext,
+  codec: ClientCodec,
+  provider: ProviderConnection,
+  upstream: UpstreamErrorReply,
+  forwarded: boolean,
+): Outcome {
+  const text = upstream.text;
   const err = provider.adapter.parseError(upstream.status, upstream.headers, text);
   ctx.errorKind = 'upstream';
   ctx.errorMessage = err.message;

@@ -28,6 +28,8 @@ export function buildRequestEvent(ctx: RequestContext): RequestEvent {
     errorType: ctx.errorKind ?? null,
     errorMessage: ctx.errorMessage ?? null,
     usage: { ...ctx.usage },
+    ...(ctx.policies !== undefined && ctx.policies.length > 0 ? { policies: ctx.policies } : {}),
+    ...(ctx.routing ? { routing: ctx.routing } : {}),
     timings: {
       startedAt: ctx.startedAtMs,
       gatewayMs: round(ctx.gatewayMs(end)),

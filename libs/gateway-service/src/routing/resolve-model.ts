@@ -5,11 +5,15 @@ import {
   type ProviderConnection,
 } from '../config/gateway-state';
 import { GatewayError } from '../pipeline/gateway-error';
+import type { RoutePlan } from './route-plan';
 
 export interface ResolvedModel {
+  /** The provider to call (with a plan: its first candidate). */
   provider: ProviderConnection;
   /** The model name the provider knows. */
   upstreamModel: string;
+  /** Set when a routing rule placed the request: every candidate, with retries and fallbacks. */
+  plan?: RoutePlan;
 }
 
 /**

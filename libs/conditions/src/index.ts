@@ -1,0 +1,4 @@
+export { compileCondition } from './compile';
+export type { CompileResult, Condition } from './compile';
+export { CONDITION_VARIABLES } from './variables';
+export type { ConditionVariables } from './variables';

@@ -1,0 +1,10 @@
+export { createPolicyService, policyRoutes } from './policy-service';
+export { guardrailRoutes } from './guardrails/guardrails.routes';
+export { policyCrudRoutes } from './policies/policies.routes';
+export { policiesSource, loadPolicySnapshots } from './policies-source';
+export { stagesCompatible } from './policies/stage';
+export { PolicyStatsConsumer, POLICY_STATS_GROUP } from './stats/stats-consumer';
+export { foldEvaluations, hourOf } from './stats/fold';
+export type { PolicyIncrement } from './stats/fold';
+export { policyStatsSchema } from './stats/stats.schema';
+export type { PolicyStats } from './stats/stats.schema';

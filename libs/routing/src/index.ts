@@ -1,0 +1,10 @@
+export { compileRules, selectRule } from './rules';
+export type { CompiledRule, RuleRequest } from './rules';
+export { pickWeighted } from './weighted';
+export { backoffDelayMs, DEFAULT_RETRY, isTransient } from './retry';
+export type { AttemptFailure, RetryPolicy } from './retry';
+export { BreakerRegistry, CircuitBreaker, DEFAULT_BREAKER } from './breaker';
+export type { BreakerOptions, BreakerState } from './breaker';
+export { SessionAffinity } from './affinity';
+export { planTargets, targetId } from './plan';
+export type { PlannedTarget } from './plan';
