@@ -29,6 +29,13 @@ async function waitReady(name, url, child, deadlineMs) {
   throw new Error(`${name} was not ready at ${url} within ${deadlineMs} ms: ${last}`);
 }
 
+/** A secret shared by every gateway replica (redaction placeholders must agree), kept in `stateDir`. */
+function redactionSecret(stateDir) {
+  const file = join(stateDir, 'redaction-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** A key file shared by every service (32 random bytes, base64), created once in `stateDir`. */
 function kekFile(stateDir) {
   const file = join(stateDir, 'kek');
@@ -55,6 +62,7 @@ async function startTopology(options) {
     KAFKA_TOPIC_PREFIX: options.topicPrefix ?? '',
     OPTSCALE_KEK_FILE: kekFile(options.stateDir),
     OPTSCALE_BOOTSTRAP_TOKEN: bootstrapToken,
+    OPTSCALE_REDACTION_SECRET: redactionSecret(options.stateDir),
     OPTSCALE_PUBLIC_URL: `http://127.0.0.1:${ports.gateways[0]}`,
   };
   delete common.OPTSCALE_KEK;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { hashPassword, randomToken } from '@optscale/admin-api';
 import { importConfig } from '@optscale/config-import';
 import { Organization, User, type Keyring } from '@optscale/database';
@@ -49,4 +50,13 @@ export async function firstStart(
       { passwordHash: await hashPassword(saved.password) },
     );
   return { organizationId: organization.id, adminEmail, adminPassword: saved.password, key: demo.key };
+}
+
+/** A random secret kept in `file` (mode 0600), created on first use. */
+export function persistentSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

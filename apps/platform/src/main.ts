@@ -5,6 +5,7 @@
  * in-process bus carrying the same config topics the distributed services use on Kafka. So the
  * gateway builds its state exactly as a distributed replica does: from the published snapshots.
  */
+import { join } from 'node:path';
 import { createAuthService } from '@optscale/auth-service';
 import { dataDirFrom, importConfigFile, openStore } from '@optscale/config-import';
 import { controlPlaneModules, databaseCheck, type ControlPlaneContext } from '@optscale/control-plane';
@@ -20,12 +21,14 @@ import {
 import { createPolicyService } from '@optscale/policy-service';
 import { createRouterService } from '@optscale/router-service';
 import { onShutdownSignal, parseEnv } from '@optscale/service-kit';
-import { firstStart } from './first-start';
+import { firstStart, persistentSecret } from './first-start';
 import { platformEnvSchema } from './platform-env';
 
 async function main(): Promise<void> {
   const env = parseEnv(platformEnvSchema);
   const dataDir = dataDirFrom(process.env);
+  // Redaction placeholders must be the same after a restart (prompt caches, reversible redaction).
+  process.env['OPTSCALE_REDACTION_SECRET'] ??= persistentSecret(join(dataDir, 'redaction-secret'));
   const store = await openStore(process.env);
   await migrate(store.dataSource);
   let banner: string[] = [];

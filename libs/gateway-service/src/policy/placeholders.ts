@@ -7,12 +7,17 @@ import type { PipeResult, TextPipe } from './stream-rewriter';
  * The process secret placeholders are derived from. Placeholders are deterministic per value, so a
  * conversation redacted on every turn keeps the same prefix (prompt caching keeps working); set
  * OPTSCALE_REDACTION_SECRET to the same value on every replica so turns served by different replicas
- * agree too. Without it each process draws its own.
+ * agree too. Without it each process draws its own. Read on first use, so an entry point can set it
+ * first (the embedded platform keeps one in its data folder, so restarts agree).
  */
-const processSecret = process.env['OPTSCALE_REDACTION_SECRET'] ?? randomBytes(32).toString('hex');
+let drawn: string | undefined;
+function processSecret(): string {
+  drawn ??= process.env['OPTSCALE_REDACTION_SECRET'] ?? randomBytes(32).toString('hex');
+  return drawn;
+}
 
 /** One organization's placeholder secret: another organization's placeholders reveal nothing of it. */
-export function organizationSecret(organizationId: string, secret = processSecret): string {
+export function organizationSecret(organizationId: string, secret = processSecret()): string {
   return createHmac('sha256', secret).update(`optscale.redaction:${organizationId}`).digest('hex');
 }
 
