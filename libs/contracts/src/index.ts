@@ -5,3 +5,4 @@ export * from './dead-letter';
 export * from './topics';
 export * from './routing-snapshots';
 export * from './policy-snapshots';
+export * from './health-snapshots';

@@ -1,4 +1,4 @@
-import { requestEvent, validAccess, validKey, validProvider } from './__fixtures__/payloads';
+import { requestEvent, validAccess, validHealth, validKey, validProvider } from './__fixtures__/payloads';
 import {
   DEAD_LETTER_TOPICS,
   RESERVED_TOPIC_NAMES,
@@ -27,17 +27,19 @@ describe('topic registry', () => {
       'optscale.config.routes.v1',
       'optscale.gateway.requests.v1',
       'optscale.gateway.requests.v1.dlq',
+      'optscale.router.health.v1',
     ]);
     for (const name of TOPIC_NAMES) expect(name).toMatch(/^optscale\.[a-z]+\.[a-z]+\.v\d+(\.dlq)?$/);
   });
 
-  it('compacts the config snapshots and not the event streams', () => {
+  it('compacts the config snapshots and the health state, not the event streams', () => {
     expect(TOPIC_NAMES.filter((t) => isCompacted(t)).sort()).toEqual([
       'optscale.config.access.v1',
       'optscale.config.keys.v1',
       'optscale.config.policies.v1',
       'optscale.config.providers.v1',
       'optscale.config.routes.v1',
+      'optscale.router.health.v1',
     ]);
     expect(TOPICS['optscale.gateway.requests.v1'].compacted).toBe(false);
   });
@@ -102,6 +104,30 @@ describe('parseMessage', () => {
       validAccess,
     );
     expect(otherUser).toEqual({ ok: false, error: expect.stringContaining('does not match') });
+  });
+
+  it('keys target health by <org>/<provider>/<model>, the model keeping its own slashes', () => {
+    const key = `${validHealth.organizationId}/ollama-lab/meta-llama/llama3:70b`;
+    expect(parseMessage('optscale.router.health.v1', key, validHealth)).toEqual({
+      ok: true,
+      value: validHealth,
+    });
+    expect(parseMessage('optscale.router.health.v1', key, null)).toEqual({ ok: true, value: null });
+    // Without the model, or naming another target than the payload's.
+    expect(
+      parseMessage('optscale.router.health.v1', `${validHealth.organizationId}/ollama-lab`, null),
+    ).toEqual({
+      ok: false,
+      error: expect.stringContaining('key'),
+    });
+    const other = parseMessage(
+      'optscale.router.health.v1',
+      `${validHealth.organizationId}/ollama-lab/llama3`,
+      validHealth,
+    );
+    expect(other).toEqual({ ok: false, error: expect.stringContaining('does not match') });
+    const rate = parseMessage('optscale.router.health.v1', key, { ...validHealth, failureRate: 1.5 });
+    expect(rate).toEqual({ ok: false, error: expect.stringContaining('failureRate') });
   });
 
   it('refuses a payload that is not the schema, naming the field', () => {

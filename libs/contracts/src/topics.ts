@@ -7,6 +7,7 @@ import {
   providerMessageKey,
   providerSnapshotSchema,
 } from './config-snapshots';
+import { targetHealthMessageKey, targetHealthSchema } from './health-snapshots';
 import { policyMessageKey, policySnapshotSchema } from './policy-snapshots';
 import { routeMessageKey, routingRuleSnapshotSchema } from './routing-snapshots';
 import { deadLetterSchema } from './dead-letter';
@@ -79,6 +80,19 @@ export const TOPICS = {
     keySchema: z.string().regex(/^[^/]+\/[^/]+$/, 'expected <organization id>/<policy id>'),
     schema: policySnapshotSchema,
     keyOf: (value) => policyMessageKey(value.organizationId, value.id),
+  }),
+  /*
+   * Circuit-breaker verdicts of `router`, per routing target of an organization, which every gateway
+   * replica folds into its own breakers (health-snapshots.ts). Not yet in ARCHITECTURE.md's topic
+   * list: add `optscale.router.health.v1  compacted, key = <org id>/<provider>/<model>` there.
+   */
+  'optscale.router.health.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<target id>, the target id being <provider proxy name>/<model>',
+    // The model may contain '/', so only the first two segments are fixed.
+    keySchema: z.string().regex(/^[^/]+\/[^/]+\/.+$/, 'expected <organization id>/<provider>/<model>'),
+    schema: targetHealthSchema,
+    keyOf: (value) => targetHealthMessageKey(value.organizationId, value.provider, value.model),
   }),
   /*
    * Not in the registry yet, on purpose (no placeholder schemas): their payloads are designed with

@@ -50,6 +50,7 @@ export class GatewayRuntime {
         windowMs: env.ROUTING_BREAKER_WINDOW_MS,
         cooldownMs: env.ROUTING_BREAKER_COOLDOWN_MS,
       },
+      targetHealth: (organizationId) => source.state().targetHealth.get(organizationId),
       ...routing,
     });
     this.extensions = {

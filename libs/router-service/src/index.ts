@@ -8,3 +8,6 @@ export { DECIMAL_PATTERN, normalizeDecimal } from './decimal';
 export { DEFAULT_BASE_URLS } from './provider-defaults';
 export { routingRuleRoutes } from './routing-rule.routes';
 export { routesSource, loadRouteSnapshots } from './routing-rule.source';
+export { TargetHealthConsumer, HEALTH_CONSUMER_GROUP } from './health/health-consumer';
+export type { TargetHealthConsumerOptions } from './health/health-consumer';
+export { TargetHealthTracker, outcomeOf } from './health/target-health';

@@ -1,4 +1,5 @@
 import type { AccessSnapshot, KeySnapshot, ProviderSnapshot } from '../config-snapshots';
+import type { TargetHealth } from '../health-snapshots';
 import type { RequestEvent } from '../request-event';
 
 /** Valid examples of every payload, for tests. */
@@ -63,4 +64,16 @@ export const requestEvent: RequestEvent = {
   errorMessage: 'invalid key',
   usage: { inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 },
   timings: { startedAt: 1_700_000_000_000, gatewayMs: 1, upstreamMs: null, ttftMs: null, totalMs: 1 },
+};
+
+/** An open verdict on a target whose model has both '/' and ':' in it. */
+export const validHealth: TargetHealth = {
+  organizationId: ORG,
+  provider: 'ollama-lab',
+  model: 'meta-llama/llama3:70b',
+  state: 'open',
+  openUntil: '2025-06-01T12:00:30.000Z',
+  failureRate: 0.6,
+  requests: 10,
+  updatedAt: '2025-06-01T12:00:00.000Z',
 };

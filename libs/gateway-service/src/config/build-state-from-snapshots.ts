@@ -6,6 +6,7 @@ import {
 } from '@optscale/contracts';
 import { providerAdapter } from '@optscale/providers';
 import type { ConfigSnapshots } from './config-snapshots';
+import { buildTargetHealth } from './target-health';
 import type {
   GatewayState,
   KeyRecord,
@@ -116,7 +117,8 @@ export function buildStateFromSnapshots(
     keysByHash.set(hash, record);
   }
 
-  return { state: { organizations, keysByHash, loadedAt: Math.floor(now / 1000) }, report };
+  const targetHealth = buildTargetHealth(snapshots.health.values());
+  return { state: { organizations, keysByHash, targetHealth, loadedAt: Math.floor(now / 1000) }, report };
 }
 
 /** The admin's order (`position`), then the proxy name so that ties are the same on every replica. */

@@ -85,6 +85,34 @@ describe('BusConfigSource', () => {
     await eventually(() => expect(source.state().keysByHash.has(HASH)).toBe(false));
   });
 
+  it("swaps in the router's health verdicts without rebuilding the organizations", async () => {
+    await seed(bus);
+    const verdict = (state: 'open' | 'closed', openUntil: string | null) => ({
+      organizationId: ORG,
+      provider: 'openai',
+      model: 'org/model:tag',
+      state,
+      openUntil,
+      failureRate: state === 'open' ? 1 : 0,
+      requests: state === 'open' ? 10 : 0,
+      updatedAt: '2025-06-01T12:00:00.000Z',
+    });
+    const key = `${ORG}/openai/org/model:tag`;
+    await bus.publish('optscale.router.health.v1', key, verdict('open', '2025-06-01T12:00:30.000Z'));
+    await source.start();
+    const openUntil = Date.parse('2025-06-01T12:00:30.000Z');
+    expect(source.state().targetHealth.get(ORG)?.get('openai/org/model:tag')).toEqual({ openUntil });
+
+    const organization = source.state().organizations.get(ORG);
+    await bus.publish('optscale.router.health.v1', key, verdict('closed', null));
+    await eventually(() => expect(source.state().targetHealth.size).toBe(0));
+    // Same organization object: compiled rules and policies survive a verdict.
+    expect(source.state().organizations.get(ORG)).toBe(organization);
+
+    await bus.publish('optscale.router.health.v1', key, verdict('open', '2999-01-01T00:00:00.000Z'));
+    await eventually(() => expect(source.readiness().detail).toMatchObject({ openTargets: 1 }));
+  });
+
   it('counts credentials it cannot decrypt and invalid messages, and reports them', async () => {
     await seed(bus);
     await bus.publish(

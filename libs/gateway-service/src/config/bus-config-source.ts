@@ -14,6 +14,7 @@ import {
 } from './config-snapshots';
 import { emptyGatewayState, type GatewayState } from './gateway-state';
 import type { GatewayStateSource } from './state-source';
+import { buildTargetHealth } from './target-health';
 
 export interface BusConfigSourceOptions {
   bus: Bus;
@@ -89,6 +90,7 @@ export class BusConfigSource implements GatewayStateSource {
         undecryptableCredentials: undecryptable.length,
         undecryptableProviders: undecryptable,
         keysWithoutOwner: this.lastBuild.keysWithoutOwner,
+        openTargets: this.openTargets(),
         invalidMessages: this.invalidMessages,
       },
     };
@@ -175,6 +177,33 @@ export class BusConfigSource implements GatewayStateSource {
         { onInvalid },
       ),
     );
+    // Health verdicts swap only `targetHealth`: a full rebuild would recompile every organization's
+    // rules and policies for what is a breaker hint. An empty topic is caught up at once, so a
+    // router that never published holds no gateway back.
+    this.subscriptions.push(
+      await bus.subscribe(
+        'optscale.router.health.v1',
+        (message) => {
+          if (foldSnapshot(this.snapshots.health, message.key, message.value)) this.applyTargetHealth();
+        },
+        { onInvalid },
+      ),
+    );
+  }
+
+  /** Targets the router holds open right now, for operators. */
+  private openTargets(): number {
+    const now = this.now();
+    let open = 0;
+    for (const targets of this.current.targetHealth.values())
+      for (const entry of targets.values()) if (entry.openUntil > now) open++;
+    return open;
+  }
+
+  private applyTargetHealth(): void {
+    // Before loading, and while a rebuild is pending, the rebuild takes the health with it.
+    if (!this.loaded || this.pending !== undefined || this.closing.signal.aborted) return;
+    this.current = { ...this.current, targetHealth: buildTargetHealth(this.snapshots.health.values()) };
   }
 
   private scheduleRebuild(): void {

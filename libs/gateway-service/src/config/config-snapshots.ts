@@ -4,15 +4,21 @@ import type {
   PolicySnapshot,
   ProviderSnapshot,
   RoutingRuleSnapshot,
+  TargetHealth,
 } from '@optscale/contracts';
 
-/** The compacted topics the gateway builds its state from. */
+/**
+ * The compacted topics the gateway builds its state from: the control plane's configuration, and
+ * the router's health verdicts (which change often and only touch the breakers, so they are applied
+ * without rebuilding the rest; see BusConfigSource).
+ */
 export const CONFIG_TOPICS = [
   'optscale.config.keys.v1',
   'optscale.config.access.v1',
   'optscale.config.providers.v1',
   'optscale.config.routes.v1',
   'optscale.config.policies.v1',
+  'optscale.router.health.v1',
 ] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
 
@@ -31,6 +37,8 @@ export interface ConfigSnapshots {
   routes: ReadonlyMap<string, RoutingRuleSnapshot>;
   /** By `<organization id>/<policy id>`, guardrails embedded. */
   policies: ReadonlyMap<string, PolicySnapshot>;
+  /** By `<organization id>/<proxy name>/<model>`: the router's latest verdict per target. */
+  health: ReadonlyMap<string, TargetHealth>;
 }
 
 export interface MutableConfigSnapshots extends ConfigSnapshots {
@@ -39,10 +47,18 @@ export interface MutableConfigSnapshots extends ConfigSnapshots {
   providers: Map<string, ProviderSnapshot>;
   routes: Map<string, RoutingRuleSnapshot>;
   policies: Map<string, PolicySnapshot>;
+  health: Map<string, TargetHealth>;
 }
 
 export function emptyConfigSnapshots(): MutableConfigSnapshots {
-  return { keys: new Map(), access: new Map(), providers: new Map(), routes: new Map(), policies: new Map() };
+  return {
+    keys: new Map(),
+    access: new Map(),
+    providers: new Map(),
+    routes: new Map(),
+    policies: new Map(),
+    health: new Map(),
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PolicySnapshot, RoutingRuleSnapshot } from '@optscale/contracts';
 import { providerAdapter, type ProviderAdapter, type ProviderApiType } from '@optscale/providers';
 import { hashKey } from '../auth/key-hash';
 import type { ConfigFile, OrganizationConfig } from './config-file';
+import type { TargetHealthMap } from './target-health';
 
 export interface ProviderConnection {
   /**
@@ -80,13 +81,25 @@ export interface OrganizationState {
 export interface GatewayState {
   organizations: ReadonlyMap<string, OrganizationState>;
   keysByHash: ReadonlyMap<string, KeyRecord>;
+  /**
+   * The router's open verdicts on routing targets (`optscale.router.health.v1`), shared by every
+   * replica; the routing runtime forces its breakers open from them. Kept apart from the
+   * organizations so that a verdict swaps only this map and compiled rules survive it. Empty
+   * without a bus (the config file).
+   */
+  targetHealth: TargetHealthMap;
   /** Unix seconds of the load (the `created` of listed models). */
   loadedAt: number;
 }
 
 /** The state before anything is loaded: every key unknown. */
 export function emptyGatewayState(now = Date.now()): GatewayState {
-  return { organizations: new Map(), keysByHash: new Map(), loadedAt: Math.floor(now / 1000) };
+  return {
+    organizations: new Map(),
+    keysByHash: new Map(),
+    targetHealth: new Map(),
+    loadedAt: Math.floor(now / 1000),
+  };
 }
 
 export function buildGatewayState(config: ConfigFile, now = Date.now()): GatewayState {
@@ -125,7 +138,7 @@ export function buildGatewayState(config: ConfigFile, now = Date.now()): Gateway
       }
     }
   }
-  return { organizations, keysByHash, loadedAt: Math.floor(now / 1000) };
+  return { organizations, keysByHash, targetHealth: new Map(), loadedAt: Math.floor(now / 1000) };
 }
 
 function buildOrganization(config: OrganizationConfig): OrganizationState {
