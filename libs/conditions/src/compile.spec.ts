@@ -174,7 +174,7 @@ describe('compileCondition', () => {
     const vars = request();
     const started = performance.now();
     for (let i = 0; i < 100_000; i++) condition.evaluate(vars);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(20_000); // catches pathologies (re-parsing per call), not a speed target
   });
 
   it('returns independent conditions (nothing cached between compiles)', () => {

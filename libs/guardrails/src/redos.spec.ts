@@ -48,7 +48,7 @@ describe('catastrophic backtracking', () => {
     const compiled = SETTINGS.map((s) => compileGuardrail(guardrail(s)));
     const started = performance.now();
     for (const input of ADVERSARIAL) for (const g of compiled) g.scan(input);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(5_000); // exponential blow-up takes minutes; this is not a speed target
   });
 
   it('streams an adversarial input in bounded time', () => {
@@ -57,6 +57,6 @@ describe('catastrophic backtracking', () => {
     const started = performance.now();
     for (let i = 0; i < 2_000; i++) guard.push('1 a@a.');
     guard.end();
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(5_000); // exponential blow-up takes minutes; this is not a speed target
   });
 });
