@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   AllowedProvider,
@@ -20,27 +19,8 @@ import {
   migrate,
 } from '@optscale/database';
 import { hashKey, parseConfig, type ConfigFile } from '@optscale/gateway-service';
-import { localStackEnv } from '@optscale/testing';
+import { createScratchDatabase } from '@optscale/testing';
 import { ImportError, importConfig, openStore, type ImportSummary } from './index';
-
-/** A fresh database on the local stack's Postgres server; dropped by `drop`. */
-async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = localStackEnv().testDatabaseUrl;
-  const name = `optscale_import_spec_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 const ORG_ID = randomUUID();
 /** Secrets with a recognizable shape, searched for in every table afterwards. */
@@ -147,7 +127,7 @@ describe('importConfig on a Postgres server', () => {
   };
 
   beforeAll(async () => {
-    const db = await scratchDatabase();
+    const db = await createScratchDatabase('import_spec');
     drop = db.drop;
     ds = createDataSource({ url: db.url, poolSize: 4 });
     await ds.initialize();
