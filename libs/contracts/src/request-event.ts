@@ -74,13 +74,42 @@ export const requestEventSchema = z.object({
   /** Error kind when status is not 2xx, e.g. `authentication`, `upstream`. */
   errorType: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  /**
+   * Normalized usage (libs/protocol `Usage`): `inputTokens` excludes cache reads and writes (total
+   * prompt = input + cacheRead + cacheWrite), `outputTokens` includes `reasoningTokens`.
+   */
   usage: z.object({
     inputTokens: z.number().int(),
     cacheReadTokens: z.number().int(),
     cacheWriteTokens: z.number().int(),
+    /** Of `cacheWriteTokens`, those written with a 1 hour TTL (Anthropic); absent: all 5 minute. */
+    cacheWrite1hTokens: z.number().int().optional(),
     outputTokens: z.number().int(),
     reasoningTokens: z.number().int(),
   }),
+  /** The key owner's team the request is attributed to (their first team); absent or null: none. */
+  teamId: z.string().nullable().optional(),
+  /**
+   * What the request cost, priced by the gateway (libs/pricing) when it finished. Money is never a
+   * binary float: `nanos` is a non-negative integer of billionths of a US dollar, as a decimal string.
+   * Absent on events of gateways older than issue 4.
+   */
+  cost: z
+    .object({
+      nanos: z.string().regex(/^\d+$/, 'expected a non-negative integer string'),
+      /** Where the prices came from: the built-in catalog, an organization override, or none known. */
+      source: z.enum(['catalog', 'override', 'unpriced']),
+      /** The pricing catalog version used (libs/pricing CATALOG_VERSION). */
+      catalogVersion: z.string(),
+    })
+    .optional(),
+  /**
+   * The request and response bodies, only when the organization's content logging is on, with
+   * secrets and key material already redacted by the gateway. Truncated to a bound (see `truncated`).
+   */
+  content: z
+    .object({ request: z.string(), response: z.string(), truncated: z.boolean() })
+    .optional(),
   /** The routing rule applied (issue 5), absent when none matched. */
   routing: z
     .object({ ruleId: z.string(), ruleName: z.string(), attempts: z.array(routeAttemptSchema) })
