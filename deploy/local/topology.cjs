@@ -46,10 +46,18 @@ function kekFile(stateDir) {
 /**
  * Starts the topology and resolves when every service is ready.
  * options: { databaseUrl, kafkaBrokers (comma list), stateDir, topicPrefix?, bootstrapToken?,
- *            ports?: { auth, router, policy?, gateways: [a, b] }, env?: extra env for all, log?: (line) => void }
+ *            clickhouseUrl?, clickhouseDatabase? (with a ClickHouse URL: trace-collector and cost-aggregator too),
+ *            redisUrl? (the gateways' shared budget counters; without it each replica counts alone),
+ *            ports?: { auth, router, policy?, traceCollector?, costAggregator?, gateways: [a, b] },
+ *            env?: extra env for all, log?: (line) => void }
  */
 async function startTopology(options) {
-  const ports = { policy: 8083, ...(options.ports ?? { auth: 8081, router: 8082, gateways: [8080, 8090] }) };
+  const ports = {
+    policy: 8083,
+    traceCollector: 8084,
+    costAggregator: 8085,
+    ...(options.ports ?? { auth: 8081, router: 8082, gateways: [8080, 8090] }),
+  };
   mkdirSync(options.stateDir, { recursive: true });
   const bootstrapToken = options.bootstrapToken ?? randomBytes(24).toString('base64url');
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
@@ -71,6 +79,19 @@ async function startTopology(options) {
     { name: 'auth', main: 'apps/auth/dist/main.js', port: ports.auth, env: options.authEnv ?? {} },
     { name: 'router', main: 'apps/router/dist/main.js', port: ports.router, env: {} },
     { name: 'policy', main: 'apps/policy/dist/main.js', port: ports.policy, env: {} },
+    // The analytics services, when a ClickHouse server is given (options.clickhouseUrl).
+    ...(options.clickhouseUrl
+      ? [
+          { name: 'trace-collector', main: 'apps/trace-collector/dist/main.js', port: ports.traceCollector },
+          { name: 'cost-aggregator', main: 'apps/cost-aggregator/dist/main.js', port: ports.costAggregator },
+        ].map((service) => ({
+          ...service,
+          env: {
+            CLICKHOUSE_URL: options.clickhouseUrl,
+            CLICKHOUSE_DATABASE: options.clickhouseDatabase ?? 'optscale',
+          },
+        }))
+      : []),
     ...ports.gateways.map((port, i) => ({
       name: `gateway-${String.fromCharCode(97 + i)}`,
       main: 'apps/gateway/dist/main.js',
@@ -78,6 +99,13 @@ async function startTopology(options) {
       env: {
         OPTSCALE_DATA_DIR: join(options.stateDir, `gateway-${i}`),
         KAFKA_CLIENT_ID: `optscale-gateway-${i}`,
+        // Budget and rate-limit counters shared by the replicas (docs/adr/0008), when given.
+        ...(options.redisUrl
+          ? {
+              OPTSCALE_REDIS_URL: options.redisUrl,
+              OPTSCALE_REDIS_KEY_PREFIX: `${options.topicPrefix ?? ''}optscale:`,
+            }
+          : {}),
       },
     })),
   ];
@@ -125,6 +153,8 @@ async function startTopology(options) {
     authUrl: url('auth'),
     routerUrl: url('router'),
     policyUrl: url('policy'),
+    traceCollectorUrl: options.clickhouseUrl ? url('trace-collector') : undefined,
+    costAggregatorUrl: options.clickhouseUrl ? url('cost-aggregator') : undefined,
     gatewayUrls: running.filter((s) => s.name.startsWith('gateway-')).map((s) => s.url),
     processes: running.map(({ name, child, url: u }) => ({ name, pid: child.pid, url: u })),
     stop,

@@ -10,10 +10,13 @@ import { createAuthService } from '@optscale/auth-service';
 import { dataDirFrom, importConfigFile, openStore } from '@optscale/config-import';
 import { controlPlaneModules, databaseCheck, type ControlPlaneContext } from '@optscale/control-plane';
 import { InProcessBus } from '@optscale/bus';
+import { createClickHouse, migrate as migrateAnalytics } from '@optscale/clickhouse';
 import { decryptSecret, migrate, Organization } from '@optscale/database';
 import {
+  PRICED_COSTS,
+  budgetEnforcementFromEnv,
   BusConfigSource,
-  BusEventSink,
+  busEventSinkFromEnv,
   connectionHelp,
   providerCredentialAad,
   startGateway,
@@ -21,11 +24,16 @@ import {
 import { createPolicyService } from '@optscale/policy-service';
 import { createRouterService } from '@optscale/router-service';
 import { onShutdownSignal, parseEnv } from '@optscale/service-kit';
+import { startTracing } from '@optscale/telemetry';
+import { createTraceService } from '@optscale/trace-service';
+import { budgetStateExtension, createUsageService } from '@optscale/usage-service';
 import { firstStart, persistentSecret } from './first-start';
 import { platformEnvSchema } from './platform-env';
 
 async function main(): Promise<void> {
   const env = parseEnv(platformEnvSchema);
+  // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; otherwise tracing is off.
+  const tracing = startTracing({ serviceName: 'optscale-platform' });
   const dataDir = dataDirFrom(process.env);
   // Redaction placeholders must be the same after a restart (prompt caches, reversible redaction).
   process.env['OPTSCALE_REDACTION_SECRET'] ??= persistentSecret(join(dataDir, 'redaction-secret'));
@@ -45,7 +53,21 @@ async function main(): Promise<void> {
     keyring: store.keyring,
     publicUrl,
   };
-  const units = [createAuthService(context), createRouterService(context), createPolicyService(context)];
+  // The analytics store: chDB in the data folder, with the same migrations as the server.
+  const analytics = createClickHouse({
+    engine: 'chdb',
+    path: join(dataDir, 'clickhouse'),
+    database: 'optscale',
+  });
+  await migrateAnalytics(analytics);
+  const units = [
+    createAuthService(context),
+    createRouterService(context),
+    createPolicyService(context),
+    createTraceService(context, { clickhouse: analytics }),
+    // With budgets' spend state: after a restart the in-memory counters start from it.
+    createUsageService(context, { clickhouse: analytics }, [budgetStateExtension()]),
+  ];
   for (const unit of units) await unit.start();
 
   const source = new BusConfigSource({
@@ -54,8 +76,11 @@ async function main(): Promise<void> {
       decryptSecret(envelope, store.keyring, { aad: providerCredentialAad(provider.id) }),
   });
   // Request events go on the same bus, as on Kafka: the policy statistics fold them.
-  const events = new BusEventSink(bus);
+  const events = await busEventSinkFromEnv(bus, env, 'embedded');
+  // Budgets and rate limits: counters in this process (or Redis when OPTSCALE_REDIS_URL is set).
+  const budgets = budgetEnforcementFromEnv(env, bus, PRICED_COSTS);
   const gateway = await startGateway(env, source, {
+    budgets,
     sinks: [events],
     modules: controlPlaneModules(units, {
       dataSource: store.dataSource,
@@ -93,9 +118,12 @@ async function main(): Promise<void> {
   onShutdownSignal(async () => {
     await gateway.close();
     await events.drain();
+    await events.close();
     for (const unit of [...units].reverse()) await unit.close();
     await bus.close();
+    await analytics.close();
     await store.close();
+    await tracing.shutdown();
   });
 }
 

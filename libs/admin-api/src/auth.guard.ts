@@ -8,8 +8,11 @@ import { problems } from './problem';
 import { ROUTE_METADATA, type RouteDefinition } from './route';
 import { secretsEqual, sha256Tag } from './tokens';
 
-/** Paths outside the admin API that are public by design: liveness and readiness probes. */
-const PROBES = new Set(['/healthz', '/readyz']);
+/**
+ * Paths outside the admin API that are public by design: liveness and readiness probes, and the
+ * Prometheus metrics (no tenant data in them; turned off or moved with OPTSCALE_METRICS(_PORT)).
+ */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 interface GuardedRequest extends RequestWithActor {
   url: string;

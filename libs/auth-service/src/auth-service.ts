@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { RouteDefinition } from '@optscale/admin-api';
 import { CONTROL_PLANE_CONTEXT, type ControlPlaneContext, type ServiceUnit } from '@optscale/control-plane';
 import { AuditController } from './audit/audit.controller';
+import { BudgetsController } from './budgets/budgets.controller';
+import { budgetRoutes } from './budgets/budgets.routes';
+import { BudgetsService } from './budgets/budgets.service';
 import { auditRoutes } from './audit/audit.routes';
 import { ConnectController } from './connect/connect.controller';
 import { connectRoutes } from './connect/connect.routes';
@@ -30,6 +33,7 @@ export const authRoutes: readonly RouteDefinition[] = [
   ...Object.values(userRoutes),
   ...Object.values(teamRoutes),
   ...Object.values(keyRoutes),
+  ...Object.values(budgetRoutes),
   ...Object.values(auditRoutes),
 ];
 
@@ -46,6 +50,7 @@ export class AuthServiceModule {
         UsersController,
         TeamsController,
         KeysController,
+        BudgetsController,
         AuditController,
       ],
       providers: [
@@ -57,6 +62,7 @@ export class AuthServiceModule {
         UsersService,
         TeamsService,
         KeysService,
+        BudgetsService,
       ],
     };
   }
@@ -64,8 +70,8 @@ export class AuthServiceModule {
 
 /**
  * `auth`: organizations, users and their AI Access, teams, virtual keys, sessions and the audit
- * log; publishes `optscale.config.keys.v1` and `optscale.config.access.v1`. Starting it publishes
- * both topics in full; it is ready once both publishers are.
+ * log, budgets; publishes `optscale.config.keys.v1`, `optscale.config.access.v1` and
+ * `optscale.config.budgets.v1`. Starting it publishes them in full; it is ready once every publisher is.
  */
 export function createAuthService(ctx: ControlPlaneContext): ServiceUnit {
   const publishers = new AuthPublishers(ctx);
@@ -73,7 +79,7 @@ export function createAuthService(ctx: ControlPlaneContext): ServiceUnit {
     name: 'auth',
     module: AuthServiceModule.forContext(ctx, publishers),
     routes: authRoutes,
-    readiness: [publishers.keys, publishers.access],
+    readiness: [publishers.keys, publishers.access, publishers.budgets],
     start: () => publishers.start(),
     close: () => publishers.close(),
   };

@@ -7,29 +7,34 @@ import {
   type ControlPlaneContext,
 } from '@optscale/control-plane';
 import type { DataSource, EntityManager } from 'typeorm';
+import { budgetsSource } from './budgets/budgets-source';
 
-/** The two config topics `auth` owns. */
-export type AuthTopic = 'keys' | 'access';
+/** The config topics `auth` owns. */
+export type AuthTopic = 'keys' | 'access' | 'budgets';
 
-/** The keys and access publishers of one `auth` unit (started and closed with it). */
+/** The keys, access and budgets publishers of one `auth` unit (started and closed with it). */
 export class AuthPublishers {
   readonly keys: SnapshotPublisher<'optscale.config.keys.v1'>;
   readonly access: SnapshotPublisher<'optscale.config.access.v1'>;
+  readonly budgets: SnapshotPublisher<'optscale.config.budgets.v1'>;
 
   constructor(ctx: ControlPlaneContext) {
     const options = ctx.log ? { log: ctx.log } : {};
     this.keys = new SnapshotPublisher(ctx.bus, ctx.dataSource, keysSource, options);
     this.access = new SnapshotPublisher(ctx.bus, ctx.dataSource, accessSource, options);
+    this.budgets = new SnapshotPublisher(ctx.bus, ctx.dataSource, budgetsSource, options);
   }
 
   async start(): Promise<void> {
     await this.keys.start();
     await this.access.start();
+    await this.budgets.start();
   }
 
   async close(): Promise<void> {
     await this.keys.close();
     await this.access.close();
+    await this.budgets.close();
   }
 
   /** Publishes what changed for one organization on the given topics (never rejects). */

@@ -1,4 +1,5 @@
 import type { Topic, TopicValue } from '@optscale/contracts';
+import type { BatchHandler, BatchSubscribeOptions, BatchSubscription } from './batch';
 
 /** Kafka message headers as strings, e.g. the W3C `traceparent` of the publishing request. */
 export type MessageHeaders = Record<string, string>;
@@ -26,6 +27,13 @@ export interface InvalidMessage {
   offset: string;
   /** Why it was refused (the schema error, naming the field). */
   error: string;
+}
+
+/** One message of `publishBatch`. */
+export interface OutgoingMessage<T extends Topic> {
+  key: string;
+  value: TopicValue<T>;
+  headers?: MessageHeaders;
 }
 
 export type MessageHandler<T extends Topic> = (message: BusMessage<T>) => void | Promise<void>;
@@ -81,7 +89,7 @@ export interface BusHealth {
  * Handlers run one message at a time per subscription, in order per partition. A handler that throws
  * does not stop the subscription: the error is recorded in `health().lastError` and the message
  * counts as handled (state builders apply idempotently; at-least-once batch consumers get their own
- * commit-after-write API when they exist).
+ * commit-after-write API, `subscribeBatch`).
  */
 export interface Bus {
   readonly adapter: BusHealth['adapter'];
@@ -101,11 +109,29 @@ export interface Bus {
    * consumers' poison handling. Never for ordinary producers.
    */
   publishRaw(topic: Topic, key: string | null, value: Buffer | null, headers?: MessageHeaders): Promise<void>;
+  /**
+   * Publishes messages of one topic in one exchange, in the given order (Kafka: one produce request;
+   * the messages of one partition are stored in order, all or none). Every value is validated first:
+   * an invalid one rejects the call with `BusPublishError` and nothing is sent. For producers that
+   * drain a backlog in order (the gateway's event spool). Like `publish`, it adds the active trace
+   * context to messages whose headers carry no `traceparent`.
+   */
+  publishBatch<T extends Topic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void>;
   subscribe<T extends Topic>(
     topic: T,
     handler: MessageHandler<T>,
     options: SubscribeOptions,
   ): Promise<Subscription>;
+  /**
+   * At-least-once batch consumption for a consumer group (`batch.ts`): the handler gets batches of
+   * parsed messages and the group's offsets are committed only after it resolved; a handler that
+   * throws gets the same batch again after a backoff. For consumers that write to a store.
+   */
+  subscribeBatch<T extends Topic>(
+    topic: T,
+    handler: BatchHandler<T>,
+    options: BatchSubscribeOptions,
+  ): Promise<BatchSubscription>;
   health(): BusHealth;
   /** Closes every subscription and connection. */
   close(): Promise<void>;

@@ -1,6 +1,17 @@
 import { isCompacted, type Topic, type TopicValue } from '@optscale/contracts';
-import type { Bus, BusHealth, MessageHandler, MessageHeaders, SubscribeOptions, Subscription } from './bus';
+import type { BatchHandler, BatchSubscribeOptions, BatchSubscription } from './batch';
+import type {
+  Bus,
+  BusHealth,
+  MessageHandler,
+  MessageHeaders,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+} from './bus';
+import { InProcessBatchMember } from './in-process-batch';
 import { decodeMessage, encodeForPublish } from './codec';
+import { inMessageContext, withTraceContext } from './trace-context';
 
 interface StoredMessage {
   key: string | null;
@@ -17,6 +28,8 @@ interface Subscriber {
   /** The tail of this subscriber's delivery chain: messages are handled one at a time, in order. */
   tail: Promise<void>;
   closed: boolean;
+  /** Batch members: stops their delivery loop (see `subscribeBatch`). */
+  stop?: () => Promise<void>;
 }
 
 interface TopicState {
@@ -57,6 +70,13 @@ export class InProcessBus implements Bus {
     }
   }
 
+  /** Validates every message first (nothing is stored if one is invalid), then stores them in order. */
+  async publishBatch<T extends Topic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+    const encoded = messages.map((m) => ({ key: m.key, value: encodeForPublish(topic, m.key, m.value) }));
+    for (const [i, m] of encoded.entries())
+      await this.publishRaw(topic, m.key, m.value, messages[i]?.headers);
+  }
+
   publishRaw(
     topic: Topic,
     key: string | null,
@@ -65,7 +85,12 @@ export class InProcessBus implements Bus {
   ): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the bus is closed'));
     const state = this.state(topic);
-    const message: StoredMessage = { key, value, headers: { ...headers }, offset: state.nextOffset++ };
+    const message: StoredMessage = {
+      key,
+      value,
+      headers: { ...withTraceContext(headers) },
+      offset: state.nextOffset++,
+    };
     if (isCompacted(topic) && key !== null) {
       if (value === null) state.latest.delete(key);
       else state.latest.set(key, message);
@@ -99,7 +124,10 @@ export class InProcessBus implements Bus {
         const decoded = decodeMessage(topic, stored.key, stored.value);
         const position = { headers: { ...stored.headers }, partition: 0, offset: String(stored.offset) };
         try {
-          if (decoded.ok) await handler({ topic, key: decoded.key, value: decoded.value, ...position });
+          if (decoded.ok)
+            await inMessageContext(topic, position.headers, () =>
+              handler({ topic, key: decoded.key, value: decoded.value, ...position }),
+            );
           else
             await options.onInvalid({
               topic,
@@ -136,6 +164,50 @@ export class InProcessBus implements Bus {
     });
   }
 
+  /**
+   * Batch consumption (`batch.ts`): the member joins the group like any subscriber (one member of a
+   * group gets each message) and hands its queue over in batches, retrying a failed batch.
+   */
+  subscribeBatch<T extends Topic>(
+    topic: T,
+    handler: BatchHandler<T>,
+    options: BatchSubscribeOptions,
+  ): Promise<BatchSubscription> {
+    if (this.closed) return Promise.reject(new Error('the bus is closed'));
+    const state = this.state(topic);
+    const member = new InProcessBatchMember(topic, handler, options, (error) => this.recordError(error));
+    const subscriber: Subscriber = {
+      topic,
+      group: options.group,
+      tail: Promise.resolve(),
+      closed: false,
+      deliver: (stored) => {
+        member.push(stored);
+        return Promise.resolve();
+      },
+      stop: () => member.close(),
+    };
+    const replay =
+      isCompacted(topic) && !state.groupsSeen.has(options.group) && options.fromBeginning !== false;
+    state.groupsSeen.add(options.group);
+    if (replay) {
+      for (const message of [...state.latest.values()].sort((a, b) => a.offset - b.offset))
+        enqueue(subscriber, message);
+    }
+    state.subscribers.push(subscriber);
+    return Promise.resolve({
+      topic,
+      caughtUp: () => Promise.resolve(),
+      lag: () => Promise.resolve({ total: member.lag, partitions: [{ partition: 0, lag: member.lag }] }),
+      close: async () => {
+        subscriber.closed = true;
+        state.subscribers = state.subscribers.filter((s) => s !== subscriber);
+        await subscriber.tail;
+        await member.close();
+      },
+    });
+  }
+
   health(): BusHealth {
     return { adapter: this.adapter, connected: !this.closed, lastError: this.lastError };
   }
@@ -146,6 +218,7 @@ export class InProcessBus implements Bus {
     for (const state of this.topics.values()) state.subscribers = [];
     for (const subscriber of subscribers) subscriber.closed = true;
     await Promise.all(subscribers.map((subscriber) => subscriber.tail));
+    await Promise.all(subscribers.map((subscriber) => subscriber.stop?.() ?? Promise.resolve()));
   }
 
   private state(topic: Topic): TopicState {

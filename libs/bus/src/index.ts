@@ -1,4 +1,5 @@
 export * from './bus';
+export * from './batch';
 export { decodeMessage, encodeForPublish, encodeValue, type Decoded } from './codec';
 export { deadLetterTo, toDeadLetter } from './dead-letter';
 export { InProcessBus } from './in-process-bus';

@@ -12,8 +12,19 @@ import {
   type ISocketFactory,
   type RetryOptions,
 } from 'kafkajs';
-import type { Bus, BusHealth, MessageHandler, MessageHeaders, SubscribeOptions, Subscription } from './bus';
+import type { BatchHandler, BatchSubscribeOptions, BatchSubscription } from './batch';
+import type {
+  Bus,
+  BusHealth,
+  MessageHandler,
+  MessageHeaders,
+  OutgoingMessage,
+  SubscribeOptions,
+  Subscription,
+} from './bus';
 import { decodeMessage, encodeForPublish } from './codec';
+import { inMessageContext, withTraceContext } from './trace-context';
+import { runKafkaBatchConsumer } from './kafka-batch';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -76,7 +87,7 @@ export class KafkaBus implements Bus {
   private admin: Promise<Admin> | undefined;
   private producer: Promise<Producer> | undefined;
   private readonly topicsReady = new Map<Topic, Promise<void>>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<Subscription | BatchSubscription>();
   private connected = false;
   private lastError: BusHealth['lastError'] = null;
   private closed = false;
@@ -117,7 +128,25 @@ export class KafkaBus implements Bus {
     await this.track(async () => {
       await this.ensureTopic(topic);
       const producer = await this.connectedProducer();
-      await producer.send({ topic: this.physicalTopic(topic), messages: [{ key, value, headers }] });
+      await producer.send({
+        topic: this.physicalTopic(topic),
+        messages: [{ key, value, headers: withTraceContext(headers) }],
+      });
+    });
+  }
+
+  async publishBatch<T extends Topic>(topic: T, messages: readonly OutgoingMessage<T>[]): Promise<void> {
+    const encoded = messages.map((m) => ({
+      key: m.key,
+      value: encodeForPublish(topic, m.key, m.value),
+      headers: withTraceContext(m.headers ?? {}),
+    }));
+    if (this.closed) throw new Error('the bus is closed');
+    if (encoded.length === 0) return;
+    await this.track(async () => {
+      await this.ensureTopic(topic);
+      const producer = await this.connectedProducer();
+      await producer.send({ topic: this.physicalTopic(topic), messages: encoded });
     });
   }
 
@@ -206,7 +235,10 @@ export class KafkaBus implements Bus {
             const position = { headers: stringHeaders(message.headers), partition, offset: message.offset };
             const decoded = decodeMessage(topic, key, message.value);
             try {
-              if (decoded.ok) await handler({ topic, key: decoded.key, value: decoded.value, ...position });
+              if (decoded.ok)
+                await inMessageContext(topic, position.headers, () =>
+                  handler({ topic, key: decoded.key, value: decoded.value, ...position }),
+                );
               else
                 await options.onInvalid({
                   topic,
@@ -227,6 +259,61 @@ export class KafkaBus implements Bus {
       throw error;
     }
     if (!privateReader) resolveCaughtUp();
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async subscribeBatch<T extends Topic>(
+    topic: T,
+    handler: BatchHandler<T>,
+    options: BatchSubscribeOptions,
+  ): Promise<BatchSubscription> {
+    if (this.closed) throw new Error('the bus is closed');
+    const groupId = `${this.prefix}${options.group}`;
+    let closing = false;
+    const consumer: Consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
+      retry: { ...this.options.retry, restartOnFailure: () => Promise.resolve(!closing) },
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.connected = true;
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.connected = false;
+      this.recordError(event.payload.error);
+    });
+    let running: BatchSubscription | undefined;
+    const subscription: BatchSubscription = {
+      topic,
+      caughtUp: () => Promise.resolve(),
+      lag: () => (running ? running.lag() : Promise.reject(new Error('not running'))),
+      close: async () => {
+        if (closing) return;
+        closing = true;
+        this.subscriptions.delete(subscription);
+        await (running ? running.close() : consumer.disconnect());
+      },
+    };
+    try {
+      await this.track(async () => {
+        await this.ensureTopic(topic);
+        running = await runKafkaBatchConsumer(topic, handler, options, {
+          consumer,
+          physicalTopic: this.physicalTopic(topic),
+          groupId,
+          connectedAdmin: () => this.connectedAdmin(),
+          recordError: (error) => this.recordError(error),
+        });
+      });
+    } catch (error) {
+      await subscription.close().catch(() => undefined);
+      throw error;
+    }
     this.subscriptions.add(subscription);
     return subscription;
   }

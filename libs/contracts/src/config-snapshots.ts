@@ -69,6 +69,11 @@ export const accessSnapshotSchema = z.object({
     name: z.string().min(1),
     /** ISO 4217, e.g. `USD`. */
     currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as USD'),
+    /**
+     * The organization keeps request and response bodies with its traces (redacted by the
+     * gateway). Absent (older publishers) or false: no content is recorded.
+     */
+    contentLogging: z.boolean().optional(),
   }),
 });
 export type AccessSnapshot = z.infer<typeof accessSnapshotSchema>;

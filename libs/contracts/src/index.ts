@@ -6,3 +6,6 @@ export * from './topics';
 export * from './routing-snapshots';
 export * from './policy-snapshots';
 export * from './health-snapshots';
+export * from './budget-snapshots';
+export * from './pricing-snapshots';
+export * from './budget-windows';

@@ -107,9 +107,7 @@ export const requestEventSchema = z.object({
    * The request and response bodies, only when the organization's content logging is on, with
    * secrets and key material already redacted by the gateway. Truncated to a bound (see `truncated`).
    */
-  content: z
-    .object({ request: z.string(), response: z.string(), truncated: z.boolean() })
-    .optional(),
+  content: z.object({ request: z.string(), response: z.string(), truncated: z.boolean() }).optional(),
   /** The routing rule applied (issue 5), absent when none matched. */
   routing: z
     .object({ ruleId: z.string(), ruleName: z.string(), attempts: z.array(routeAttemptSchema) })

@@ -20,6 +20,7 @@ describe('topic registry', () => {
     expect([...TOPIC_NAMES, ...Object.values(RESERVED_TOPIC_NAMES)].sort()).toEqual([
       'optscale.budget.state.v1',
       'optscale.config.access.v1',
+      'optscale.config.budgets.v1',
       'optscale.config.keys.v1',
       'optscale.config.policies.v1',
       'optscale.config.pricing.v1',
@@ -34,9 +35,12 @@ describe('topic registry', () => {
 
   it('compacts the config snapshots and the health state, not the event streams', () => {
     expect(TOPIC_NAMES.filter((t) => isCompacted(t)).sort()).toEqual([
+      'optscale.budget.state.v1',
       'optscale.config.access.v1',
+      'optscale.config.budgets.v1',
       'optscale.config.keys.v1',
       'optscale.config.policies.v1',
+      'optscale.config.pricing.v1',
       'optscale.config.providers.v1',
       'optscale.config.routes.v1',
       'optscale.router.health.v1',
@@ -46,7 +50,8 @@ describe('topic registry', () => {
 
   it('knows its topics', () => {
     expect(isTopic('optscale.config.keys.v1')).toBe(true);
-    expect(isTopic('optscale.config.pricing.v1')).toBe(false);
+    expect(isTopic('optscale.config.pricing.v1')).toBe(true);
+    expect(isTopic('optscale.config.nothing.v1')).toBe(false);
     expect(isTopic('toString')).toBe(false);
     expect(DEAD_LETTER_TOPICS['optscale.gateway.requests.v1']).toBe('optscale.gateway.requests.v1.dlq');
   });
@@ -62,9 +67,9 @@ describe('topic registry', () => {
     const compacted: CompactedTopic[] = ['optscale.config.access.v1'];
     // @ts-expect-error the requests topic is not compacted
     const notCompacted: CompactedTopic = 'optscale.gateway.requests.v1';
-    // @ts-expect-error reserved names are not topics until their schema exists
-    const reserved: Topic = 'optscale.config.pricing.v1';
-    expect([key, event, tombstone, wrong, noTombstone, compacted, notCompacted, reserved]).toHaveLength(8);
+    // @ts-expect-error names outside the registry are not topics
+    const unknown: Topic = 'optscale.config.nothing.v1';
+    expect([key, event, tombstone, wrong, noTombstone, compacted, notCompacted, unknown]).toHaveLength(8);
   });
 });
 

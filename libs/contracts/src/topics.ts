@@ -8,7 +8,9 @@ import {
   providerSnapshotSchema,
 } from './config-snapshots';
 import { targetHealthMessageKey, targetHealthSchema } from './health-snapshots';
+import { budgetMessageKey, budgetSnapshotSchema, budgetStateSchema } from './budget-snapshots';
 import { policyMessageKey, policySnapshotSchema } from './policy-snapshots';
+import { pricingOverrideMessageKey, pricingOverrideSnapshotSchema } from './pricing-snapshots';
 import { routeMessageKey, routingRuleSnapshotSchema } from './routing-snapshots';
 import { deadLetterSchema } from './dead-letter';
 import { requestEventSchema } from './request-event';
@@ -94,11 +96,34 @@ export const TOPICS = {
     schema: targetHealthSchema,
     keyOf: (value) => targetHealthMessageKey(value.organizationId, value.provider, value.model),
   }),
-  /*
-   * Not in the registry yet, on purpose (no placeholder schemas): their payloads are designed with
-   * the features that produce them. See RESERVED_TOPIC_NAMES.
-   *   optscale.config.pricing.v1, optscale.budget.state.v1     -> issue 4 (pricing, budgets)
+  /** Budgets and rate limits of an organization, published by `auth` (budget-snapshots.ts). */
+  'optscale.config.budgets.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<budget id>',
+    keySchema: z.string().regex(/^[^/]+\/[^/]+$/, 'expected <organization id>/<budget id>'),
+    schema: budgetSnapshotSchema,
+    keyOf: (value) => budgetMessageKey(value.organizationId, value.id),
+  }),
+  /** Spend per budget in its current period, from ClickHouse, by the cost aggregator (floor of the live counters). */
+  'optscale.budget.state.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<budget id>',
+    keySchema: z.string().regex(/^[^/]+\/[^/]+$/, 'expected <organization id>/<budget id>'),
+    schema: budgetStateSchema,
+    keyOf: (value) => budgetMessageKey(value.organizationId, value.budgetId),
+  }),
+  /**
+   * An organization's own model prices, published by `router`, which gateways use instead of the
+   * built-in catalog (pricing-snapshots.ts). The provider segment is `*` for a price on every provider.
    */
+  'optscale.config.pricing.v1': defineTopic({
+    compacted: true,
+    key: '<organization id>/<provider proxy name, or * for every provider>/<model>',
+    // The model may contain '/', so only the first two segments are fixed.
+    keySchema: z.string().regex(/^[^/]+\/[^/]+\/.+$/, 'expected <organization id>/<provider>/<model>'),
+    schema: pricingOverrideSnapshotSchema,
+    keyOf: (value) => pricingOverrideMessageKey(value.organizationId, value.provider, value.model),
+  }),
   'optscale.gateway.requests.v1': defineTopic({
     compacted: false,
     key: 'the organization id (keeps one organization in order on one partition)',
@@ -117,13 +142,9 @@ export const TOPICS = {
 /**
  * Topic names of ARCHITECTURE.md whose payloads are not defined yet, so that the names are owned here
  * too. They are not `Topic`s: nothing can publish or subscribe to them until their schema exists.
+ * None at the moment: every topic of ARCHITECTURE.md has its schema.
  */
-export const RESERVED_TOPIC_NAMES = {
-  /** Issue 4. */
-  pricing: 'optscale.config.pricing.v1',
-  /** Issue 4; key = budget scope. */
-  budgetState: 'optscale.budget.state.v1',
-} as const;
+export const RESERVED_TOPIC_NAMES = {} as const satisfies Record<string, string>;
 
 export type Topic = keyof typeof TOPICS;
 

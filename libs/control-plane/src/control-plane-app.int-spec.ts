@@ -15,6 +15,7 @@ import {
 import { InProcessBus } from '@optscale/bus';
 import { Organization, Session, User, createDataSource, migrate } from '@optscale/database';
 import { createScratchDatabase, type ScratchDatabase } from '@optscale/testing';
+import { METRIC_NAMES } from '@optscale/telemetry';
 import { startControlPlaneApp, type RunningControlPlane } from './control-plane-app';
 import type { ServiceUnit } from './service-unit';
 
@@ -217,5 +218,14 @@ describe('control-plane app (guard, problems, docs) on Postgres', () => {
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: { ready: true } } });
+  });
+
+  it('serves the Prometheus metrics publicly, every OptScale metric name and the Node defaults', async () => {
+    const res = await fetch(`${app.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    for (const name of Object.values(METRIC_NAMES)) expect(text).toContain(`# TYPE ${name} `);
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
 });

@@ -1,4 +1,5 @@
 import { onShutdownSignal, parseEnv } from '@optscale/service-kit';
+import { startTracing } from '@optscale/telemetry';
 import type { z } from 'zod';
 import { startControlPlaneApp } from './control-plane-app';
 import { openDistributedContext, type ControlPlaneEnv } from './distributed';
@@ -24,6 +25,8 @@ export async function runDistributedService<S extends z.ZodObject>(
 ): Promise<void> {
   // The schema is `controlPlaneEnvSchema.extend(...)` (documented above), so its output has the base.
   const env = parseEnv(definition.envSchema) as z.output<S> & ControlPlaneEnv;
+  // Spans go to OTEL_EXPORTER_OTLP_ENDPOINT when it is set; consumers continue the producers' traces.
+  const tracing = startTracing({ serviceName: `optscale-${definition.name}` });
   const infrastructure = await openDistributedContext(env, definition.name);
   await definition.beforeStart?.(infrastructure.context, env);
   const app = await startControlPlaneApp([definition.createUnit(infrastructure.context)], {
@@ -39,5 +42,6 @@ export async function runDistributedService<S extends z.ZodObject>(
   onShutdownSignal(async () => {
     await app.close();
     await infrastructure.close();
+    await tracing.shutdown();
   });
 }

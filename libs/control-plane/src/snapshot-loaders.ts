@@ -113,7 +113,11 @@ export async function loadAccessSnapshots(
       role: user.role,
       teamIds: (teams.get(user.id) ?? []).sort(),
       allowedProviders: (allowed.get(user.id) ?? []).sort(),
-      organization: { name: organization.name, currency: organization.currency },
+      organization: {
+        name: organization.name,
+        currency: organization.currency,
+        contentLogging: organization.contentLogging,
+      },
     });
   }
   return out;

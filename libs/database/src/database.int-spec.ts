@@ -8,6 +8,7 @@ import { localStackEnv } from '@optscale/testing';
 import {
   AllowedProvider,
   AuditLog,
+  Budget,
   MIGRATIONS,
   ModelPricingOverride,
   Organization,
@@ -213,7 +214,23 @@ describe.each<Backend>([serverBackend(), embedded])('database on $name', (backen
       id: org.id,
       name: 'Acme',
       currency: 'EUR',
+      contentLogging: false,
       createdAt: expect.any(Date),
+    });
+    // Budget amounts are NUMERIC, read back as exact decimal strings (never through a float).
+    const budget = await ds.getRepository(Budget).save({
+      organizationId: org.id,
+      scope: 'user',
+      scopeId: user.id,
+      amountUsd: '12345678901234.123456789',
+      requestsPerMinute: 60,
+    });
+    expect(await ds.getRepository(Budget).findOneByOrFail({ id: budget.id })).toMatchObject({
+      amountUsd: '12345678901234.123456789',
+      period: 'monthly',
+      resetMode: 'calendar',
+      tokensPerMinute: null,
+      active: true,
     });
     const storedUser = await ds
       .getRepository(User)
@@ -336,6 +353,18 @@ describe.each<Backend>([serverBackend(), embedded])('database on $name', (backen
     ).rejects.toMatchObject({
       driverError: { code: '23514', constraint: 'CHK_providers_credential_complete' },
     });
+    await expect(
+      ds.getRepository(Budget).insert({ organizationId: org.id, scope: 'organization', scopeId: org.id }),
+    ).rejects.toMatchObject({ driverError: { code: '23514', constraint: 'CHK_budgets_some_limit' } });
+    await expect(
+      ds.getRepository(Budget).insert({
+        organizationId: org.id,
+        scope: 'organization',
+        scopeId: org.id,
+        amountUsd: '1',
+        period: 'hourly' as 'daily',
+      }),
+    ).rejects.toMatchObject({ driverError: { code: '23514', constraint: 'CHK_budgets_period' } });
   });
 
   it('stores the provider credential only encrypted and the virtual key only as a hash', async () => {

@@ -4,6 +4,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ReadinessCheck } from '@optscale/service-kit';
+import type { BudgetEnforcement } from './budgets/budget-enforcement';
 import type { GatewayStateSource } from './config/state-source';
 import { GatewayModule } from './gateway.module';
 import type { GatewayEnv } from './gateway-env';
@@ -29,6 +30,8 @@ export interface StartGatewayOptions {
   readinessChecks?: readonly ReadinessCheck[];
   /** Clock, randomness and back-off waits of the routing rules (tests). */
   routing?: RoutingRuntimeOptions;
+  /** Budgets and rate limits (`budgetEnforcementFromEnv`); the gateway owns and closes them. */
+  budgets?: BudgetEnforcement;
 }
 
 /**
@@ -46,7 +49,7 @@ export async function startGateway(
   source: GatewayStateSource,
   options: StartGatewayOptions = {},
 ): Promise<RunningGateway> {
-  const runtime = new GatewayRuntime(env, source, options.sinks, options.routing);
+  const runtime = new GatewayRuntime(env, source, options.sinks, options.routing, options.budgets);
   const proxy: ProxyHandler = createProxyHandler(
     { state: runtime.state, upstream: runtime.upstream, extensions: runtime.extensions },
     env.BODY_LIMIT_BYTES,
@@ -64,7 +67,10 @@ export async function startGateway(
   });
   const gatewayModule = GatewayModule.forRuntime(runtime, {
     modules: options.modules ?? [],
-    readinessChecks: options.readinessChecks ?? [],
+    readinessChecks: [
+      ...(options.readinessChecks ?? []),
+      ...(options.budgets ? [options.budgets.readinessCheck] : []),
+    ],
   });
   const app = await NestFactory.create<NestFastifyApplication>(gatewayModule, adapter, {
     logger: ['error', 'warn'],

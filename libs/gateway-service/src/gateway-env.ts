@@ -56,6 +56,33 @@ export const gatewayEnvSchema = z.object({
   ROUTING_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(30_000),
   /** On shutdown, how long in-flight requests may take to finish before their connections are cut. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * Redis holding the live budget and rate-limit counters shared by every gateway replica
+   * (`redis://host:6379/0`). Unset: counters in this process's memory, exact for a single process
+   * (the embedded default) but per replica when there are several (docs/adr/0008).
+   */
+  OPTSCALE_REDIS_URL: z.string().url().optional(),
+  /** Redis unreachable: `open` admits requests uncounted (readiness degraded), `closed` refuses them with 503. */
+  OPTSCALE_BUDGET_FAIL_MODE: z.enum(['open', 'closed']).default('open'),
+  /** Output tokens reserved against budgets for a request that sets no max_tokens. */
+  OPTSCALE_BUDGET_DEFAULT_MAX_TOKENS: z.coerce.number().int().positive().default(4096),
+  /** The rate-limit window in ms: a minute; only tests shorten it. */
+  OPTSCALE_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+  /** Prefix of the gateway's Redis keys (several environments on one Redis). */
+  OPTSCALE_REDIS_KEY_PREFIX: z.string().default('optscale:'),
+  /**
+   * Folder of the on-disk spool that keeps request events while Kafka is unreachable (replayed in
+   * order when it returns, and at the next start). Default: `<data dir>/spool` for the embedded
+   * platform, `<os tmpdir>/optscale-spool-<PORT>` for the distributed gateway (mount a volume there
+   * to keep them across a pod's replacement).
+   */
+  OPTSCALE_SPOOL_DIR: z.string().min(1).optional(),
+  /** Bound of the spool; when full, the newest events are dropped and counted (readiness degraded). */
+  OPTSCALE_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   /** Write the request log to <data dir>/requests.ndjson. */
   OPTSCALE_REQUEST_LOG: z
     .enum(['true', 'false'])

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { ReadinessCheck } from '@optscale/service-kit';
+import type { BudgetEnforcement } from './budgets/budget-enforcement';
 import type { GatewayState } from './config/gateway-state';
 import type { GatewayStateSource } from './config/state-source';
 import type { GatewayEnv } from './gateway-env';
 import type { PipelineExtensions, RequestEventSink } from './pipeline/extensions';
 import { FanOutEventSink, JsonLinesEventSink, MemoryEventSink } from './record/event-sinks';
+import { MetricsEventSink } from './record/metrics-sink';
 import { RoutingRuntime, type RoutingRuntimeOptions } from './routing/routing-runtime';
 import { RuleRouter } from './routing/rule-router';
 import { UpstreamClient } from './transport/upstream-client';
@@ -30,6 +32,8 @@ export class GatewayRuntime {
     readonly source: GatewayStateSource,
     extraSinks: readonly RequestEventSink[] = [],
     routing: RoutingRuntimeOptions = {},
+    /** Budgets and rate limits (docs/adr/0008); absent: none enforced. */
+    readonly budgets?: BudgetEnforcement,
   ) {
     this.upstream = new UpstreamClient({
       connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -37,7 +41,10 @@ export class GatewayRuntime {
       bodyTimeoutMs: env.UPSTREAM_BODY_TIMEOUT_MS,
       connectionsPerOrigin: env.UPSTREAM_CONNECTIONS_PER_ORIGIN,
     });
-    const sinks: RequestEventSink[] = [this.recent, ...extraSinks];
+    // Prometheus counters are fed from each request's event, off the response path.
+    const sinks: RequestEventSink[] = [this.recent, new MetricsEventSink(), ...extraSinks];
+    // The budget guard settles each request's reservation from its event.
+    if (budgets) sinks.push(budgets.guard);
     if (env.OPTSCALE_REQUEST_LOG) {
       mkdirSync(env.OPTSCALE_DATA_DIR, { recursive: true });
       this.requestLog = new JsonLinesEventSink(join(env.OPTSCALE_DATA_DIR, 'requests.ndjson'));
@@ -58,6 +65,7 @@ export class GatewayRuntime {
       router: new RuleRouter(this.routing),
       postCall: [],
       sink: new FanOutEventSink(sinks),
+      ...(budgets ? { budgets: budgets.guard } : {}),
     };
     this.readinessCheck = { name: 'gateway', check: () => source.readiness() };
   }
@@ -70,12 +78,13 @@ export class GatewayRuntime {
 
   /** Loads the source; resolves once the state is complete. Idempotent. */
   async start(): Promise<void> {
-    await this.source.start();
+    await Promise.all([this.source.start(), this.budgets?.start()]);
     this.loaded = true;
   }
 
   async close(): Promise<void> {
     await this.source.close();
+    await this.budgets?.close();
     await this.requestLog?.close();
     await this.upstream.close();
   }

@@ -89,6 +89,13 @@ export interface ProviderAdapter {
   /** The wire dialect of its chat endpoint; same dialect as the client means bytes can be forwarded. */
   readonly dialect: Dialect;
   readonly streamFraming: StreamFraming;
+  /**
+   * OpenAI family: the server accepts `stream_options.include_usage: true` on streamed Chat
+   * Completions, so the gateway asks for usage on every stream, also on bodies it forwards for a
+   * client that did not ask (and strips the usage back out for it). Absent or false: never sent
+   * (servers that refuse unknown fields keep working; their streams may then carry no usage).
+   */
+  readonly streamUsageOption?: boolean;
 
   /** Build the chat request (streaming or not, per `req.stream`). */
   buildChatRequest(req: ChatRequest, target: UpstreamTarget): UpstreamRequest;

@@ -1,4 +1,6 @@
+import type { PricingOverrideSnapshot } from '@optscale/contracts';
 import type { Organization } from '@optscale/database';
+import { eventually } from '@optscale/testing';
 import { BOOTSTRAP, RouterHarness } from './__fixtures__/harness';
 
 /*
@@ -144,5 +146,60 @@ describe('router service: pricing overrides', () => {
     expect((await h.request('PATCH', `${overrides()}/${id}`, admin, { input_per_mtok: '1' })).status).toBe(
       404,
     );
+  });
+
+  it('publishes every price on optscale.config.pricing.v1 by <org>/<proxy name or *>/<model>', async () => {
+    const latest = new Map<string, PricingOverrideSnapshot>();
+    const invalid: string[] = [];
+    const subscription = await h.bus.subscribe(
+      'optscale.config.pricing.v1',
+      (message) => {
+        if (message.value === null) latest.delete(message.key);
+        else latest.set(message.key, message.value);
+      },
+      {
+        onInvalid: (m) => {
+          invalid.push(m.error);
+        },
+      },
+    );
+    try {
+      await subscription.caughtUp();
+      // Left by the tests above: the per-provider price of gpt-4o (the org-wide one was deleted).
+      expect([...latest.keys()].filter((k) => k.startsWith(org.id))).toEqual([`${org.id}/openai/gpt-4o`]);
+      expect(latest.get(`${org.id}/openai/gpt-4o`)).toMatchObject({
+        organizationId: org.id,
+        provider: 'openai',
+        model: 'gpt-4o',
+        inputPerMtok: '1',
+        outputPerMtok: '2',
+        cacheReadPerMtok: null,
+        cacheWritePerMtok: null,
+      });
+      const created = await h.request('POST', overrides(), admin, {
+        model: 'meta-llama/Llama-3.1-8B',
+        input_per_mtok: '0.0000000001',
+        output_per_mtok: '3.10',
+        cache_write_per_mtok: '1',
+      });
+      expect(created.status).toBe(201);
+      // The write returns after the publish: no wait needed.
+      expect(latest.get(`${org.id}/*/meta-llama/Llama-3.1-8B`)).toMatchObject({
+        id: created.body.id,
+        provider: null,
+        inputPerMtok: '0.0000000001',
+        outputPerMtok: '3.1',
+        cacheWritePerMtok: '1',
+      });
+      // Deleting the provider takes its prices with it (ON DELETE CASCADE): a tombstone.
+      expect(
+        (await h.request('DELETE', `/organizations/${org.id}/providers/${providerId}`, admin)).status,
+      ).toBe(204);
+      await eventually(() => expect(latest.has(`${org.id}/openai/gpt-4o`)).toBe(false));
+      expect(invalid).toEqual([]);
+      expect(latest.has(`${org.id}/*/meta-llama/Llama-3.1-8B`)).toBe(true);
+    } finally {
+      await subscription.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { likePattern, problems, writeAudit, type Actor, type RouteInput } from '@optscale/admin-api';
-import { CONTROL_PLANE_CONTEXT, type ControlPlaneContext } from '@optscale/control-plane';
+import { CONTROL_PLANE_CONTEXT, SnapshotPublisher, type ControlPlaneContext } from '@optscale/control-plane';
 import { ModelPricingOverride, Provider } from '@optscale/database';
 import type { EntityManager } from 'typeorm';
 import { assertOrganization } from './access';
 import { violatedUniqueConstraint } from './db-errors';
 import type { pricingRoutes } from './pricing.routes';
+import { PRICING_PUBLISHER } from './tokens';
 import { pricingView } from './views';
 
 type ListQuery = RouteInput<typeof pricingRoutes.list>['query'];
@@ -40,14 +41,17 @@ function duplicate(model: string, providerId: string | null) {
 
 /**
  * The organization's model prices (PRODUCT.md 4.5 "optional per-model pricing"), overriding the
- * built-in catalog. Prices stay decimal strings from request to NUMERIC column and back.
- *
- * Not published on the bus yet: the pricing topic belongs to a later change (usage costing), which
- * will add a publisher and a `sync` after each of these writes, as the providers do.
+ * built-in catalog. Prices stay decimal strings from request to NUMERIC column and back. Every
+ * change is one transaction with its audit row, then a `sync` of `optscale.config.pricing.v1`, so
+ * gateways price with it (a deletion as a tombstone).
  */
 @Injectable()
 export class PricingService {
-  constructor(@Inject(CONTROL_PLANE_CONTEXT) private readonly ctx: ControlPlaneContext) {}
+  constructor(
+    @Inject(CONTROL_PLANE_CONTEXT) private readonly ctx: ControlPlaneContext,
+    @Inject(PRICING_PUBLISHER)
+    private readonly publisher: SnapshotPublisher<'optscale.config.pricing.v1'>,
+  ) {}
 
   async list(organizationId: string, query: ListQuery) {
     const m = this.ctx.dataSource.manager;
@@ -69,9 +73,9 @@ export class PricingService {
     return { items: rows.map(pricingView), total, limit: query.limit, offset: query.offset };
   }
 
-  create(actor: Actor, organizationId: string, body: CreateBody) {
+  async create(actor: Actor, organizationId: string, body: CreateBody) {
     const providerId = body.provider_id ?? null;
-    return this.ctx.dataSource
+    const created = await this.ctx.dataSource
       .transaction(async (tx) => {
         await assertOrganization(tx, organizationId);
         await assertProviderOf(tx, organizationId, providerId);
@@ -101,11 +105,13 @@ export class PricingService {
         if (violatedUniqueConstraint(error) !== undefined) throw duplicate(body.model, providerId);
         throw error;
       });
+    await this.publisher.sync(organizationId);
+    return created;
   }
 
-  update(actor: Actor, organizationId: string, overrideId: string, body: UpdateBody) {
+  async update(actor: Actor, organizationId: string, overrideId: string, body: UpdateBody) {
     let target: { model: string; providerId: string | null } | undefined;
-    return this.ctx.dataSource
+    const updated = await this.ctx.dataSource
       .transaction(async (tx) => {
         const repository = tx.getRepository(ModelPricingOverride);
         const row = await repository.findOne({ where: { id: overrideId, organizationId } });
@@ -141,6 +147,9 @@ export class PricingService {
           throw duplicate(target.model, target.providerId);
         throw error;
       });
+    // A changed model or provider moves the price to another key: sync publishes the tombstone too.
+    await this.publisher.sync(organizationId);
+    return updated;
   }
 
   async remove(actor: Actor, organizationId: string, overrideId: string): Promise<void> {
@@ -158,5 +167,6 @@ export class PricingService {
         before: pricingView(row),
       });
     });
+    await this.publisher.sync(organizationId);
   }
 }

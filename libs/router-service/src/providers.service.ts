@@ -22,7 +22,7 @@ import { DiscoveryError, listUpstreamModels } from './discovery';
 import { applyDiscoveredModels, modelsOf } from './model-catalog';
 import { credentialAad, defaultBaseUrl, needsApiVersion } from './provider-defaults';
 import type { providerRoutes } from './provider.routes';
-import { PROVIDERS_PUBLISHER } from './tokens';
+import { PRICING_PUBLISHER, PROVIDERS_PUBLISHER } from './tokens';
 import { modelView, providerView, type ProviderView } from './views';
 
 type ListInput = RouteInput<typeof providerRoutes.list>;
@@ -96,6 +96,8 @@ export class ProvidersService {
     @Inject(CONTROL_PLANE_CONTEXT) private readonly ctx: ControlPlaneContext,
     @Inject(PROVIDERS_PUBLISHER)
     private readonly publisher: SnapshotPublisher<'optscale.config.providers.v1'>,
+    @Inject(PRICING_PUBLISHER)
+    private readonly pricing: SnapshotPublisher<'optscale.config.pricing.v1'>,
   ) {}
 
   async list(actor: Actor, organizationId: string, query: ListInput['query']) {
@@ -323,6 +325,8 @@ export class ProvidersService {
     });
     // Publishes the tombstone of `<org>/<proxy_name>`: gateways drop the connection.
     await this.publisher.sync(organizationId);
+    // And of its prices, which went with it.
+    await this.pricing.sync(organizationId);
   }
 
   private async detail(

@@ -1,4 +1,8 @@
 import { Controller, Get, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { metricsExposureFromEnv, type MetricsExposure } from '@optscale/telemetry';
+import { HttpTracingInterceptor } from './http-tracing.interceptor';
+import { metricsParts } from './metrics';
 
 /** What one part of a service reports to `/readyz`. */
 export interface ReadinessReport {
@@ -59,14 +63,27 @@ export class HealthController {
   }
 }
 
-/** `/healthz` and `/readyz` over the given checks; a process mounts it once, with every check it has. */
+/**
+ * `/healthz` and `/readyz` over the given checks, the Prometheus `/metrics` (on this port, on a
+ * separate one, or off, as `OPTSCALE_METRICS` / `OPTSCALE_METRICS_PORT` say), and a server span per
+ * Nest request when tracing is on; a process mounts it once, with every check it has.
+ */
 @Module({})
 export class HealthModule {
-  static forChecks(checks: readonly ReadinessCheck[]): DynamicModule {
+  static forChecks(
+    checks: readonly ReadinessCheck[],
+    metrics: MetricsExposure = metricsExposureFromEnv(),
+  ): DynamicModule {
+    const served = metricsParts(metrics);
     return {
       module: HealthModule,
-      controllers: [HealthController],
-      providers: [{ provide: READINESS_CHECKS, useValue: checks }],
+      controllers: [HealthController, ...served.controllers],
+      providers: [
+        { provide: READINESS_CHECKS, useValue: checks },
+        ...served.providers,
+        // Server spans for the process's Nest routes (a no-op while tracing is off).
+        { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
+      ],
     };
   }
 }

@@ -15,6 +15,8 @@ export const organizationSchema = z.object({
   id: z.string(),
   name: z.string(),
   currency: z.string(),
+  /** Request and response bodies are kept with the traces (redacted); off by default. */
+  content_logging: z.boolean(),
   created_at: z.string(),
 });
 
@@ -65,7 +67,11 @@ export const organizationRoutes = {
     tag: TAG,
     access: 'admin',
     params: organizationParams,
-    body: z.object({ name: nameSchema.optional(), currency: currencySchema.optional() }),
+    body: z.object({
+      name: nameSchema.optional(),
+      currency: currencySchema.optional(),
+      content_logging: z.boolean().optional(),
+    }),
     response: organizationSchema,
   }),
   delete: defineRoute({

@@ -18,7 +18,13 @@ type Routes = typeof organizationRoutes;
 type OrganizationView = z.output<typeof organizationSchema>;
 
 export function organizationView(o: Organization): OrganizationView {
-  return { id: o.id, name: o.name, currency: o.currency, created_at: iso(o.createdAt) };
+  return {
+    id: o.id,
+    name: o.name,
+    currency: o.currency,
+    content_logging: o.contentLogging,
+    created_at: iso(o.createdAt),
+  };
 }
 
 @Injectable()
@@ -89,13 +95,15 @@ export class OrganizationsService {
     organizationId: string,
     body: RouteInput<Routes['update']>['body'],
   ): Promise<OrganizationView> {
-    // Name and currency ride on every access record of the organization, so those are republished.
+    // Name, currency and content logging ride on every access record of the organization, so those
+    // are republished.
     return this.store.change(organizationId, ['access'], async (m) => {
       const organization = await m.getRepository(Organization).findOneBy({ id: organizationId });
       if (!organization) throw problems.notFound('organization', organizationId);
       const before = organizationView(organization);
       if (body.name !== undefined) organization.name = body.name;
       if (body.currency !== undefined) organization.currency = body.currency;
+      if (body.content_logging !== undefined) organization.contentLogging = body.content_logging;
       await m.getRepository(Organization).save(organization);
       const after = organizationView(organization);
       await writeAudit(m, {

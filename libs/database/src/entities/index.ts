@@ -1,5 +1,6 @@
 import { AllowedProvider } from './allowed-provider.entity';
 import { AuditLog } from './audit-log.entity';
+import { Budget } from './budget.entity';
 import { Guardrail, Policy, PolicyGuardrail, PolicyStatsHourly } from './guardrail.entity';
 import { RoutingRule } from './routing-rule.entity';
 import { ModelPricingOverride } from './model-pricing-override.entity';
@@ -15,6 +16,7 @@ import { VirtualKeyProvider } from './virtual-key-provider.entity';
 export {
   AllowedProvider,
   AuditLog,
+  Budget,
   Guardrail,
   Policy,
   PolicyGuardrail,
@@ -34,6 +36,8 @@ export {
 export type { JsonValue } from './audit-log.entity';
 export type { RouteTargetColumn } from './routing-rule.entity';
 export { MODEL_SOURCES, PROVIDER_STATUSES, USER_ROLES } from './columns';
+export { BUDGET_PERIODS, BUDGET_RESET_MODES, BUDGET_SCOPES } from './budget.entity';
+export type { BudgetPeriodColumn, BudgetResetModeColumn, BudgetScopeColumn } from './budget.entity';
 export type { ModelSource, ProviderStatus, UserRole } from './columns';
 
 /** Every entity of the relational store; the data source and the migration generator use this list. */
@@ -55,4 +59,5 @@ export const ENTITIES = [
   Policy,
   PolicyGuardrail,
   PolicyStatsHourly,
+  Budget,
 ] as const;

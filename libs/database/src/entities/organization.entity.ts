@@ -13,6 +13,13 @@ export class Organization {
   @Column({ name: 'currency', type: 'char', length: 3, default: 'USD' })
   currency!: string;
 
+  /**
+   * Whether request and response bodies are kept with the traces (redacted, truncated). Off unless
+   * an admin turns it on: prompts are the users' data.
+   */
+  @Column({ name: 'content_logging', type: 'boolean', default: false })
+  contentLogging!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

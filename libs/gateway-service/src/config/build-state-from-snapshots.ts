@@ -5,6 +5,7 @@ import {
   type ProviderSnapshot,
 } from '@optscale/contracts';
 import { providerAdapter } from '@optscale/providers';
+import { pricingByOrganization } from '../pricing/organization-pricing';
 import type { ConfigSnapshots } from './config-snapshots';
 import { buildTargetHealth } from './target-health';
 import type {
@@ -68,6 +69,7 @@ export function buildStateFromSnapshots(
 
   const routesByOrganization = groupByOrganization(snapshots.routes.values());
   const policiesByOrganization = groupByOrganization(snapshots.policies.values());
+  const pricingOfOrganization = pricingByOrganization(snapshots.pricing.values());
 
   const organizations = new Map<string, OrganizationState>();
   for (const id of new Set([...organizationInfo.keys(), ...providersByOrganization.keys()])) {
@@ -82,6 +84,7 @@ export function buildStateFromSnapshots(
       ...indexProviders(connections),
       routingRules: routesByOrganization.get(id) ?? [],
       policies: policiesByOrganization.get(id) ?? [],
+      ...(pricingOfOrganization.has(id) ? { pricing: pricingOfOrganization.get(id) } : {}),
     });
   }
 

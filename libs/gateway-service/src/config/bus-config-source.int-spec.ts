@@ -55,10 +55,12 @@ function gated(bus: Bus): { bus: Bus; open(): void } {
       adapter: bus.adapter,
       publish: (...args) => bus.publish(...args),
       publishRaw: (...args) => bus.publishRaw(...args),
+      publishBatch: (...args) => bus.publishBatch(...args),
       subscribe: async (...args) => {
         await gate;
         return bus.subscribe(...args);
       },
+      subscribeBatch: (...args) => bus.subscribeBatch(...args),
       health: () => bus.health(),
       close: () => bus.close(),
     },

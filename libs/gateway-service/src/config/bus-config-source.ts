@@ -177,6 +177,13 @@ export class BusConfigSource implements GatewayStateSource {
         { onInvalid },
       ),
     );
+    this.subscriptions.push(
+      await bus.subscribe(
+        'optscale.config.pricing.v1',
+        fold((s) => s.pricing),
+        { onInvalid },
+      ),
+    );
     // Health verdicts swap only `targetHealth`: a full rebuild would recompile every organization's
     // rules and policies for what is a breaker hint. An empty topic is caught up at once, so a
     // router that never published holds no gateway back.

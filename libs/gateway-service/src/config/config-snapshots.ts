@@ -2,6 +2,7 @@ import type {
   AccessSnapshot,
   KeySnapshot,
   PolicySnapshot,
+  PricingOverrideSnapshot,
   ProviderSnapshot,
   RoutingRuleSnapshot,
   TargetHealth,
@@ -18,6 +19,7 @@ export const CONFIG_TOPICS = [
   'optscale.config.providers.v1',
   'optscale.config.routes.v1',
   'optscale.config.policies.v1',
+  'optscale.config.pricing.v1',
   'optscale.router.health.v1',
 ] as const;
 export type ConfigTopic = (typeof CONFIG_TOPICS)[number];
@@ -37,6 +39,8 @@ export interface ConfigSnapshots {
   routes: ReadonlyMap<string, RoutingRuleSnapshot>;
   /** By `<organization id>/<policy id>`, guardrails embedded. */
   policies: ReadonlyMap<string, PolicySnapshot>;
+  /** By `<organization id>/<proxy name or *>/<model>`: the organizations' own prices. */
+  pricing: ReadonlyMap<string, PricingOverrideSnapshot>;
   /** By `<organization id>/<proxy name>/<model>`: the router's latest verdict per target. */
   health: ReadonlyMap<string, TargetHealth>;
 }
@@ -47,6 +51,7 @@ export interface MutableConfigSnapshots extends ConfigSnapshots {
   providers: Map<string, ProviderSnapshot>;
   routes: Map<string, RoutingRuleSnapshot>;
   policies: Map<string, PolicySnapshot>;
+  pricing: Map<string, PricingOverrideSnapshot>;
   health: Map<string, TargetHealth>;
 }
 
@@ -57,6 +62,7 @@ export function emptyConfigSnapshots(): MutableConfigSnapshots {
     providers: new Map(),
     routes: new Map(),
     policies: new Map(),
+    pricing: new Map(),
     health: new Map(),
   };
 }

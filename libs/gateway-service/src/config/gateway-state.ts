@@ -1,6 +1,7 @@
 import type { PolicySnapshot, RoutingRuleSnapshot } from '@optscale/contracts';
 import { providerAdapter, type ProviderAdapter, type ProviderApiType } from '@optscale/providers';
 import { hashKey } from '../auth/key-hash';
+import type { OrganizationPricing } from '../pricing/organization-pricing';
 import type { ConfigFile, OrganizationConfig } from './config-file';
 import type { TargetHealthMap } from './target-health';
 
@@ -75,6 +76,11 @@ export interface OrganizationState {
    */
   routingRules: readonly RoutingRuleSnapshot[];
   policies: readonly PolicySnapshot[];
+  /**
+   * The organization's prices (its overrides over the built-in catalog), resolved and memoized per
+   * state, for the record stage and the budgets. Absent: the catalog alone (pricing/).
+   */
+  pricing?: OrganizationPricing;
 }
 
 /** Everything the hot path needs, in memory: built once per config (re)load, swapped atomically. */

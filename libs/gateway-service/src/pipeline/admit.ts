@@ -4,6 +4,7 @@ import { authenticate } from './authenticate';
 import type { PipelineExtensions } from './extensions';
 import { parseJsonObject, requireModel } from './parse-body';
 import type { RequestContext } from './request-context';
+import { traced } from './request-trace';
 import type { RoutePlan } from '../routing/route-plan';
 
 /** A request past the authenticate and route stages. */
@@ -29,12 +30,12 @@ export function admit(
   raw: Buffer,
   validate?: (body: Record<string, unknown>) => void,
 ): AdmittedRequest {
-  const { key, org } = authenticate(ctx, state);
+  const { key, org } = traced(ctx, 'authenticate', () => authenticate(ctx, state));
   const body = parseJsonObject(raw);
   const clientModel = requireModel(body);
   ctx.clientModel = clientModel;
   validate?.(body);
-  const route = extensions.router.route(ctx, org, key, clientModel, body);
+  const route = traced(ctx, 'route', () => extensions.router.route(ctx, org, key, clientModel, body));
   ctx.provider = route.provider;
   ctx.upstreamModel = route.upstreamModel;
   return { body, clientModel, ...route, target: targetOf(route.provider, route.upstreamModel) };

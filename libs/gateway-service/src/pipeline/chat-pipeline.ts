@@ -18,11 +18,12 @@ import { JSON_HEADERS, SSE_HEADERS, type Outcome } from './outcome';
 import { toolNameRestorer } from './tool-names';
 import { sessionFromBody } from '../record/session-id';
 import type { RequestContext } from './request-context';
-import { forwardedBody } from './call-stage';
+import { traced } from './request-trace';
+import { forwardedChatBody } from './call-stage';
 import { callRoute, type Answer, type PreparedCall } from './route-call';
 import { UpstreamEventReader } from './stream-pump';
 import { liveTranslateContext } from './translate-context';
-import { usageOfPassthroughBody, usageTap, type UsageTap } from './passthrough-usage';
+import { StreamUsageStripper, usageOfPassthroughBody, usageTap, type UsageTap } from './passthrough-usage';
 
 export interface ChatPipelineDeps {
   state: () => GatewayState;
@@ -35,6 +36,8 @@ export interface ChatPipelineDeps {
 /** A chat request built for one candidate; `canonical` when it was translated rather than forwarded. */
 interface ChatCall extends PreparedCall {
   canonical?: ChatRequest;
+  /** A forwarded stream carries usage the gateway asked for and the client did not: strip it. */
+  stripStreamUsage?: boolean;
 }
 
 /**
@@ -62,7 +65,7 @@ export class ChatPipeline {
     const tctx = liveTranslateContext(clientModel);
     // Organization policies (policy/): may refuse the prompt or rewrite its text in `body`, then
     // `input.raw` is the re-serialised body; the answer goes through `input.output`.
-    const input = this.policies.input(ctx, codec, body, raw);
+    const input = traced(ctx, 'policies.input', () => this.policies.input(ctx, codec, body, raw));
 
     const policiesApply =
       this.deps.extensions.preCall.some((p) => p.appliesTo(ctx)) ||
@@ -78,10 +81,23 @@ export class ChatPipeline {
       if (path !== undefined && !policiesApply) {
         if (!provider.adapter.buildPassthroughRequest)
           throw new GatewayError('internal', 'provider cannot forward requests');
-        const forwarded = forwardedBody(input.raw, body, clientModel, upstreamModel);
+        // Streams are always asked for usage where the provider accepts it (else they cannot be priced).
+        const forwarded = forwardedChatBody(
+          input.raw,
+          body,
+          clientModel,
+          upstreamModel,
+          codec.name === 'openai-chat' && provider.adapter.streamUsageOption === true,
+        );
         return {
           forwarded: true,
-          request: provider.adapter.buildPassthroughRequest(path + query, forwarded, target, ctx.headers),
+          stripStreamUsage: forwarded.stripStreamUsage,
+          request: provider.adapter.buildPassthroughRequest(
+            path + query,
+            forwarded.text,
+            target,
+            ctx.headers,
+          ),
         };
       }
       canonical ??= this.decodeAndCheck(ctx, codec, body, upstreamModel);
@@ -92,12 +108,24 @@ export class ChatPipeline {
         canonical: request,
       };
     };
+    // Budgets last, so that a request the policies refuse reserves nothing.
+    if (this.deps.extensions.budgets && ctx.key) {
+      await this.deps.extensions.budgets.reserve(
+        ctx.requestId,
+        ctx.key,
+        route.provider,
+        route.upstreamModel,
+        body,
+        raw.length,
+      );
+    }
     const result = await callRoute(ctx, this.deps.upstream, codec, route, prepare);
     if (!result.ok) return result.outcome;
     const { answer } = result;
     const outcome = await (answer.prepared.canonical === undefined
       ? this.forward(ctx, codec, answer, tctx)
       : this.translate(ctx, codec, answer, answer.prepared.canonical, tctx));
+    if (input.output !== undefined) ctx.trace?.openUntilFinish('policies.output');
     return input.output?.apply(outcome) ?? outcome;
   }
 
@@ -139,7 +167,12 @@ export class ChatPipeline {
       kind: 'stream',
       status: upstream.status,
       headers: { ...SSE_HEADERS },
-      chunks: this.relay(ctx, body.chunks(), tap),
+      chunks: this.relay(
+        ctx,
+        body.chunks(),
+        tap,
+        answer.prepared.stripStreamUsage === true ? new StreamUsageStripper() : undefined,
+      ),
     };
   }
 
@@ -147,12 +180,19 @@ export class ChatPipeline {
     ctx: RequestContext,
     upstream: AsyncIterable<Buffer>,
     tap: UsageTap,
-  ): AsyncGenerator<Buffer> {
+    strip: StreamUsageStripper | undefined,
+  ): AsyncGenerator<Buffer | string> {
     try {
       for await (const chunk of upstream) {
-        yield chunk;
+        if (strip === undefined) yield chunk;
+        else {
+          const text = strip.push(chunk);
+          if (text.length > 0) yield text;
+        }
         tap.push(chunk);
       }
+      const rest = strip?.end();
+      if (rest !== undefined && rest.length > 0) yield rest;
     } finally {
       tap.end();
       ctx.usage = tap.usage();
@@ -167,6 +207,7 @@ export class ChatPipeline {
     tctx: TranslateContext,
   ): Promise<Outcome> {
     const provider = answer.candidate.provider;
+    ctx.trace?.openUntilFinish('translate');
     ctx.status = 200;
     const postCall = this.deps.extensions.postCall.filter((p) => p.appliesTo(ctx));
     const names = toolNameRestorer(provider, request);

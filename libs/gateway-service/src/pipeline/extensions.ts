@@ -1,6 +1,6 @@
 import type { ChatRequest, ChatResponse, StreamEvent } from '@optscale/protocol';
 import type { RequestEvent } from '@optscale/contracts';
-import type { KeyRecord, OrganizationState } from '../config/gateway-state';
+import type { KeyRecord, OrganizationState, ProviderConnection } from '../config/gateway-state';
 import type { ResolvedModel } from '../routing/resolve-model';
 import type { RequestContext } from './request-context';
 
@@ -20,6 +20,24 @@ export interface PipelineExtensions {
   router: ModelRouter;
   postCall: readonly PostCallPolicy[];
   sink: RequestEventSink;
+  /** Budgets and rate limits (budgets/budget-guard.ts); absent: none enforced. */
+  budgets?: BudgetStage;
+}
+
+/**
+ * Reserves a model call's worst case against the budgets and rate limits that apply, just before
+ * the provider is called, or throws the 429 that refuses it. The reservation is settled from the
+ * request's event (the stage is also a sink).
+ */
+export interface BudgetStage {
+  reserve(
+    requestId: string,
+    key: KeyRecord,
+    provider: ProviderConnection,
+    model: string,
+    body: Record<string, unknown>,
+    bodyBytes: number,
+  ): Promise<void>;
 }
 
 /**

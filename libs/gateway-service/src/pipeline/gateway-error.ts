@@ -9,6 +9,10 @@ export type GatewayErrorKind =
   | 'not_found'
   | 'request_too_large'
   | 'rate_limit'
+  /** A budget of the key, its owner, a team or the organization would be exceeded (budgets/). */
+  | 'budget_exceeded'
+  /** A requests- or tokens-per-minute limit of one of those scopes is reached (budgets/). */
+  | 'rate_limited'
   | 'upstream_unavailable'
   /** The gateway itself cannot serve yet (its configuration is still loading). */
   | 'unavailable'
@@ -22,6 +26,8 @@ const STATUS: Record<GatewayErrorKind, number> = {
   not_found: 404,
   request_too_large: 413,
   rate_limit: 429,
+  budget_exceeded: 429,
+  rate_limited: 429,
   upstream_unavailable: 502,
   unavailable: 503,
   timeout: 504,
@@ -37,6 +43,8 @@ export class GatewayError extends Error {
     readonly param: string | null = null,
     /** Extra response headers, e.g. `retry-after`. */
     readonly headers: Record<string, string> = {},
+    /** The OpenAI dialect's `type` and `code` when the status alone does not say it (`insufficient_quota`). */
+    readonly dialect: { openAIType?: string; openAICode?: string } = {},
   ) {
     super(message);
     this.status = STATUS[kind];

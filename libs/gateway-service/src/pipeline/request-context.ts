@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ZERO_USAGE, type Usage } from '@optscale/protocol';
 import type { PolicyEvaluation, RequestEvent, RequestOperation, RequestSurface } from '@optscale/contracts';
 import type { KeyRecord, ProviderConnection } from '../config/gateway-state';
+import type { RequestTrace } from './request-trace';
 
 /** Monotonic milliseconds. */
 export const clock = (): number => performance.now();
@@ -32,6 +33,9 @@ export class RequestContext {
   policies?: PolicyEvaluation[];
   /** The routing rule that placed the request and every try it made; unset when no rule matched. */
   routing?: NonNullable<RequestEvent['routing']>;
+
+  /** The request's spans; undefined when tracing is off. */
+  trace?: RequestTrace;
 
   /** When the upstream request was dispatched / its headers arrived / the first byte went out. */
   upstreamSentAt?: number;

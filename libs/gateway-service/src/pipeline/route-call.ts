@@ -77,7 +77,9 @@ export async function callRoute<P extends PreparedCall>(
         break;
       }
       const started = clock();
+      const span = ctx.trace?.attemptStarted(candidate.provider, candidate.upstreamModel, ctx.operation);
       const result = await attempt(ctx, client, prepared, plan?.now ?? Date.now).catch((err: unknown) => {
+        if (span) ctx.trace?.attemptEnded(span, candidate.provider, null, (err as Error).message);
         // The client went away. That says nothing about the target, but a half-open breaker whose
         // probe this was must not wait forever for its verdict: it stays open for another cooldown.
         if (candidate.breaker?.state() === 'half_open') candidate.breaker.record(false);
@@ -87,6 +89,20 @@ export async function callRoute<P extends PreparedCall>(
       firstSentAt ??= ctx.upstreamSentAt;
       ctx.upstreamSentAt = firstSentAt;
       const latencyMs = round(clock() - started);
+      if (span) {
+        const answered = 'body' in result;
+        const status = answered
+          ? result.upstream.status
+          : result.failure.kind === 'status'
+            ? result.failure.status
+            : null;
+        ctx.trace?.attemptEnded(
+          span,
+          candidate.provider,
+          status,
+          answered ? null : describeFailure(result.failure),
+        );
+      }
       if ('body' in result) {
         candidate.breaker?.record(true);
         attempts.push(trace(candidate, result.upstream.status, latencyMs, null));

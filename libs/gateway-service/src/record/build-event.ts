@@ -1,5 +1,6 @@
 import type { RequestEvent } from '@optscale/contracts';
 import { clock, type RequestContext } from '../pipeline/request-context';
+import { requestCost } from '../pricing/request-cost';
 import { detectClient } from './client-detect';
 import { sessionFromHeaders } from './session-id';
 
@@ -9,6 +10,7 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 export function buildRequestEvent(ctx: RequestContext): RequestEvent {
   const end = ctx.finishedAt ?? clock();
   const userAgent = ctx.header('user-agent') ?? null;
+  const cost = requestCost(ctx);
   return {
     requestId: ctx.requestId,
     organizationId: ctx.organizationId,
@@ -28,6 +30,9 @@ export function buildRequestEvent(ctx: RequestContext): RequestEvent {
     errorType: ctx.errorKind ?? null,
     errorMessage: ctx.errorMessage ?? null,
     usage: { ...ctx.usage },
+    // The key owner's first team carries the spend (team budgets, per-team usage).
+    teamId: ctx.key?.user.teamIds[0] ?? null,
+    ...(cost !== undefined ? { cost } : {}),
     ...(ctx.policies !== undefined && ctx.policies.length > 0 ? { policies: ctx.policies } : {}),
     ...(ctx.routing ? { routing: ctx.routing } : {}),
     timings: {

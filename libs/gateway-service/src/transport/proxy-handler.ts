@@ -13,6 +13,7 @@ import {
 } from '../pipeline/model-catalog';
 import { jsonOutcome, type Outcome } from '../pipeline/outcome';
 import { RequestContext, clock } from '../pipeline/request-context';
+import { RequestTrace } from '../pipeline/request-trace';
 import { requestId } from '../pipeline/translate-context';
 import type { ClientCodec } from './client-codecs';
 import { matchProxyRoute, type MatchedRoute, type ProxyRoute } from './proxy-router';
@@ -96,6 +97,7 @@ export function createProxyHandler(
       match.organizationId,
       req.headers,
     );
+    ctx.trace = RequestTrace.start(req.headers, req.method ?? 'POST', ctx);
     res.once('close', () => {
       if (!res.writableFinished) ctx.abort.abort();
     });
@@ -132,7 +134,13 @@ async function serve(
     }
     ctx.finishedAt = clock();
     // Usage of a forwarded body is read on the next tick (off the response path); record after it.
-    setImmediate(() => deps.extensions.sink.emit(buildRequestEvent(ctx)));
+    setImmediate(() => {
+      const record = (): void => deps.extensions.sink.emit(buildRequestEvent(ctx));
+      if (ctx.trace === undefined) return record();
+      // In the request's span: the event carries its traceparent to Kafka.
+      ctx.trace.within(record);
+      ctx.trace.finish(ctx);
+    });
   }
 }
 
@@ -146,7 +154,13 @@ function errorOutcome(ctx: RequestContext, codec: ClientCodec, err: unknown): Ou
   const status = known?.status ?? 500;
   const message = known?.message ?? 'internal gateway error';
   if (!known) console.error(`[gateway] ${ctx.requestId} unexpected error:`, err);
-  const out = codec.error(status, message, { requestId: ctx.requestId, param: known?.param ?? null });
+  const openAI = codec.name !== 'anthropic';
+  const out = codec.error(status, message, {
+    requestId: ctx.requestId,
+    param: known?.param ?? null,
+    ...(openAI && known?.dialect.openAIType !== undefined ? { type: known.dialect.openAIType } : {}),
+    ...(openAI && known?.dialect.openAICode !== undefined ? { code: known.dialect.openAICode } : {}),
+  });
   ctx.status = out.status;
   ctx.errorKind = known?.kind ?? 'internal';
   ctx.errorMessage = message;

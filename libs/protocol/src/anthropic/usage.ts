@@ -23,6 +23,11 @@ export function decodeAnthropicUsage(value: unknown): Partial<Usage> {
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead;
   const cacheWrite = count(value.cache_creation_input_tokens);
   if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite;
+  // The TTL split of the writes (WIRE-FORMATS 3.3): 1 hour writes cost more than 5 minute ones.
+  // Set only when some were written, since absent already means "all 5 minute".
+  const creation = value.cache_creation;
+  const oneHour = isObject(creation) ? count(creation.ephemeral_1h_input_tokens) : undefined;
+  if (oneHour !== undefined && oneHour > 0) usage.cacheWrite1hTokens = oneHour;
   const output = count(value.output_tokens);
   if (output !== undefined) usage.outputTokens = output;
   const details = value.output_tokens_details;

@@ -201,6 +201,12 @@ export interface Usage {
   inputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /**
+   * Of `cacheWriteTokens`, those written with a 1 hour TTL (Anthropic's
+   * `cache_creation.ephemeral_1h_input_tokens`), which cost more than 5 minute writes. Absent when
+   * the provider reports no split: every write is a 5 minute one.
+   */
+  cacheWrite1hTokens?: number;
   outputTokens: number;
   reasoningTokens: number;
 }
@@ -266,13 +272,17 @@ export const ZERO_USAGE: Readonly<Usage> = Object.freeze({
 /** Merge a partial (cumulative) usage update into a full usage; present fields overwrite. */
 export function mergeUsage(base: Usage, update: Partial<Usage> | undefined): Usage {
   if (!update) return base;
-  return {
+  const merged: Usage = {
     inputTokens: update.inputTokens ?? base.inputTokens,
     cacheReadTokens: update.cacheReadTokens ?? base.cacheReadTokens,
     cacheWriteTokens: update.cacheWriteTokens ?? base.cacheWriteTokens,
     outputTokens: update.outputTokens ?? base.outputTokens,
     reasoningTokens: update.reasoningTokens ?? base.reasoningTokens,
   };
+  // Only when known, so that usage without a 1 hour split keeps its old shape.
+  const oneHour = update.cacheWrite1hTokens ?? base.cacheWrite1hTokens;
+  if (oneHour !== undefined) merged.cacheWrite1hTokens = oneHour;
+  return merged;
 }
 
 /** Everything a pure translator needs from the outside world, so translations are deterministic in tests. */

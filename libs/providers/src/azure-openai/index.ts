@@ -10,7 +10,7 @@ import { azureAuth, azureUrl } from './endpoint';
 export const azureOpenAIProvider: ProviderAdapter = createOpenAIFamilyProvider({
   apiType: 'azure-openai',
   maxTokensField: 'max_completion_tokens',
-  streamUsage: (req) => req.stream,
+  streamUsageOption: true,
   url: azureUrl,
   authHeaders: azureAuth,
   passthroughEndpoints: ['/chat/completions', '/embeddings'],

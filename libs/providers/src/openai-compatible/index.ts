@@ -10,7 +10,7 @@ import { bearerAuth, createOpenAIFamilyProvider, trimBaseUrl } from '../openai/f
 export const openaiCompatibleProvider: ProviderAdapter = createOpenAIFamilyProvider({
   apiType: 'openai-compatible',
   maxTokensField: 'max_tokens',
-  streamUsage: (req) => req.stream,
+  streamUsageOption: true,
   url: (target, endpoint) => `${trimBaseUrl(target.baseUrl)}${endpoint}`,
   authHeaders: bearerAuth,
   passthroughEndpoints: ['/chat/completions', '/responses', '/embeddings'],

@@ -3,7 +3,6 @@ import {
   decodeOpenAIChatResponse,
   encodeOpenAIChatRequest,
 } from '@optscale/protocol';
-import type { ChatRequest } from '@optscale/protocol';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../adapter';
 import { embeddingsBody, parseEmbeddingsResponse } from './embeddings';
 import { parseOpenAIError } from './errors';
@@ -25,10 +24,11 @@ export interface OpenAIFamilyConfig {
   /** Reasoning models on OpenAI/Azure reject `max_tokens`; many compatible servers only know it. */
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   /**
-   * Whether to add `stream_options.include_usage` to a request. Never for non-streaming requests:
-   * servers that do not know `stream_options` may 400 on it (WIRE-FORMATS pitfall 16).
+   * Whether the server accepts `stream_options.include_usage` on streaming requests (then it is
+   * always sent, so usage is known even when the client did not ask). Never sent on non-streaming
+   * requests: servers that do not know `stream_options` may 400 on it (WIRE-FORMATS pitfall 16).
    */
-  streamUsage(req: ChatRequest): boolean;
+  streamUsageOption: boolean;
   /** The absolute URL of an endpoint. */
   url(target: EndpointTarget, endpoint: OpenAIEndpoint): string;
   /** The credential headers for a key (none when the key is empty, e.g. a local server). */
@@ -73,12 +73,13 @@ export function createOpenAIFamilyProvider(config: OpenAIFamilyConfig): Provider
     apiType: config.apiType,
     dialect: 'openai-chat',
     streamFraming: 'sse',
+    streamUsageOption: config.streamUsageOption,
 
     buildChatRequest(req, target) {
       const model = target.model.length > 0 ? target.model : req.model;
       const body = encodeOpenAIChatRequest(
         { ...req, model },
-        { maxTokensField: config.maxTokensField, streamUsage: config.streamUsage(req) },
+        { maxTokensField: config.maxTokensField, streamUsage: req.stream && config.streamUsageOption },
       );
       const accept = req.stream ? 'text/event-stream' : 'application/json';
       return post(config.url(target, '/chat/completions'), target.apiKey, JSON.stringify(body), accept);

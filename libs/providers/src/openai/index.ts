@@ -12,7 +12,7 @@ const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const openaiProvider: ProviderAdapter = createOpenAIFamilyProvider({
   apiType: 'openai',
   maxTokensField: 'max_completion_tokens',
-  streamUsage: (req) => req.stream,
+  streamUsageOption: true,
   url: (target, endpoint) => `${trimBaseUrl(target.baseUrl, OPENAI_DEFAULT_BASE_URL)}${endpoint}`,
   authHeaders: bearerAuth,
   passthroughEndpoints: ['/chat/completions', '/responses', '/embeddings'],

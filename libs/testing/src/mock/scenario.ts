@@ -33,6 +33,8 @@ export interface ResolvedUsage {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** Of `cacheWrite`, written with a 1 hour TTL (at most `cacheWrite`). */
+  cacheWrite1h: number;
   reasoning: number;
 }
 
@@ -135,6 +137,7 @@ function resolveUsage(
       output: usage.output,
       cacheRead: usage.cacheRead ?? 0,
       cacheWrite: usage.cacheWrite ?? 0,
+      cacheWrite1h: Math.min(usage.cacheWrite1h ?? 0, usage.cacheWrite ?? 0),
       reasoning: usage.reasoning ?? reasoningTokens,
     };
   }
@@ -143,6 +146,7 @@ function resolveUsage(
     output: Math.max(1, estimateTokens(outputChars) + reasoningTokens),
     cacheRead: 0,
     cacheWrite: 0,
+    cacheWrite1h: 0,
     reasoning: reasoningTokens,
   };
 }

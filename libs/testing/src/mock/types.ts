@@ -18,6 +18,12 @@ export interface MockUsage {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /**
+   * Of `cacheWrite`, the tokens written with a 1 hour TTL: Anthropic reports the split in
+   * `usage.cache_creation` (`ephemeral_1h_input_tokens`, the rest `ephemeral_5m_input_tokens`);
+   * other dialects have no such split and report only `cacheWrite`.
+   */
+  cacheWrite1h?: number;
   reasoning?: number;
 }
 

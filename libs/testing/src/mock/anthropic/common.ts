@@ -127,7 +127,10 @@ export function messageUsage(u: ResolvedUsage, outputTokens: number): Record<str
     input_tokens: u.input,
     cache_creation_input_tokens: u.cacheWrite,
     cache_read_input_tokens: u.cacheRead,
-    cache_creation: { ephemeral_5m_input_tokens: u.cacheWrite, ephemeral_1h_input_tokens: 0 },
+    cache_creation: {
+      ephemeral_5m_input_tokens: u.cacheWrite - u.cacheWrite1h,
+      ephemeral_1h_input_tokens: u.cacheWrite1h,
+    },
     output_tokens: outputTokens,
     service_tier: 'standard',
   };
