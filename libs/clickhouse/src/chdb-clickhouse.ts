@@ -114,6 +114,9 @@ class ChdbEngine {
       this.worker?.postMessage({ id, op: 'close' });
       await closed.catch(() => undefined);
     }
+    // Keep the process alive until the worker is gone: an unreferenced worker would let the event
+    // loop empty while the caller still awaits this (a top-level `await close()` never settling).
+    this.worker?.ref();
     await this.exited;
   }
 
