@@ -33,6 +33,13 @@ export interface BatchSubscribeOptions {
   onInvalid: (message: InvalidMessage) => void | Promise<void>;
   /** Largest batch handed to the handler (default 500). */
   maxBatchSize?: number;
+  /**
+   * In-process bus only: how long the first queued message waits for more to join its batch before
+   * the batch is handed over (default 0: the next turn of the event loop). A store that pays per
+   * insert (chDB's parts and materialized views) wants fewer, larger batches; the wait adds to the
+   * time until an event is visible. Kafka batches are what one fetch returned.
+   */
+  maxWaitMs?: number;
   /** First wait before a failed batch is handed over again (default 500 ms); doubles per failure. */
   retryBackoffMs?: number;
   /** Longest wait between attempts of a failing batch (default 15 000 ms). */

@@ -42,3 +42,21 @@ export function decodeMessage<T extends Topic>(
   const result = parseMessage(topic, key, value);
   return result.ok ? { ok: true, key, value: result.value } : result;
 }
+
+/** A message as the in-process bus stores it, with its decoding kept once it was done. */
+export interface StoredBytes {
+  key: string | null;
+  value: Buffer | null;
+  decoded?: Decoded<Topic>;
+}
+
+/**
+ * Decodes a stored in-process message once for all its subscribers (the request events of the
+ * embedded platform have several: trace collector, cost aggregator, policy statistics, router
+ * health), instead of parsing and validating the same bytes per subscriber. Subscribers share the
+ * value, as they share nothing else: handlers must treat consumed values as read-only.
+ */
+export function decodeStored<T extends Topic>(topic: T, stored: StoredBytes): Decoded<T> {
+  stored.decoded ??= decodeMessage(topic, stored.key, stored.value);
+  return stored.decoded as Decoded<T>;
+}

@@ -10,12 +10,10 @@ import type {
   Subscription,
 } from './bus';
 import { InProcessBatchMember } from './in-process-batch';
-import { decodeMessage, encodeForPublish } from './codec';
+import { decodeStored, encodeForPublish, type StoredBytes } from './codec';
 import { inMessageContext, withTraceContext } from './trace-context';
 
-interface StoredMessage {
-  key: string | null;
-  value: Buffer | null;
+interface StoredMessage extends StoredBytes {
   headers: MessageHeaders;
   offset: number;
 }
@@ -121,7 +119,7 @@ export class InProcessBus implements Bus {
       tail: Promise.resolve(),
       closed: false,
       deliver: async (stored) => {
-        const decoded = decodeMessage(topic, stored.key, stored.value);
+        const decoded = decodeStored(topic, stored);
         const position = { headers: { ...stored.headers }, partition: 0, offset: String(stored.offset) };
         try {
           if (decoded.ok)

@@ -2,7 +2,7 @@ import { parseJsonEachRow, toJsonEachRow } from './json-rows';
 import { ClickHouseError } from './port';
 
 describe('JSONEachRow', () => {
-  it('writes bigints as bare numbers, Dates as unix seconds and skips undefined', () => {
+  it('writes bigints as decimal strings, Dates as unix seconds and skips undefined', () => {
     const text = toJsonEachRow([
       {
         a: 18446744073709551615n,
@@ -14,7 +14,7 @@ describe('JSONEachRow', () => {
       { arr: [1n, 'x'], f: 1.5 },
     ]);
     expect(text).toBe(
-      '{"a":18446744073709551615,"d":1795169730,"s":"\\u0001bigint:5","n":null}\n{"arr":[1,"x"],"f":1.5}\n',
+      '{"a":"18446744073709551615","d":1795169730,"s":"\\u0001bigint:5","n":null}\n{"arr":["1","x"],"f":1.5}\n',
     );
   });
 

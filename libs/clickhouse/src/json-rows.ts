@@ -2,45 +2,38 @@ import { ClickHouseError } from './port';
 
 /**
  * JSONEachRow in both directions, shared by the two adapters so they agree byte for byte.
- * Writing: bigint becomes a bare JSON number (JSON.stringify cannot), Date becomes unix seconds
- * (time-zone independent; DateTime has no sub-second part), undefined leaves the column to its
- * default. Decimal strings for UInt64 columns are sent quoted; both engines parse them.
+ * Writing: bigint becomes a decimal string (both engines parse quoted numbers into integer
+ * columns; JSON.stringify cannot write a bigint), Date becomes unix seconds (time-zone independent;
+ * DateTime has no sub-second part), undefined leaves the column to its default. One native
+ * JSON.stringify per row with a replacer: the collectors serialise thousands of rows per second.
  */
 export function toJsonEachRow(rows: readonly Record<string, unknown>[]): string {
-  return rows.map((row) => `${jsonValue(row, '')}\n`).join('');
+  let out = '';
+  for (const row of rows) out += `${JSON.stringify(row, clickhouseValue)}
+`;
+  return out;
 }
 
-/** JSON.stringify with bigint as a bare number and Date as unix seconds, recursively. */
-function jsonValue(value: unknown, path: string): string {
+/** The JSON.stringify replacer: `this` holds the field before toJSON ran (a Date's is a string). */
+function clickhouseValue(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Date) {
+    const ms = raw.getTime();
+    if (Number.isNaN(ms)) throw new TypeError(`${key}: invalid Date`);
+    return Math.floor(ms / 1000);
+  }
   switch (typeof value) {
     case 'bigint':
       return value.toString();
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`${path}: ${String(value)} is not a finite number`);
-      return JSON.stringify(value);
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'object': {
-      if (value === null) return 'null';
-      if (value instanceof Date) {
-        const ms = value.getTime();
-        if (Number.isNaN(ms)) throw new TypeError(`${path}: invalid Date`);
-        return String(Math.floor(ms / 1000));
-      }
-      if (Array.isArray(value))
-        return `[${value.map((item, index) => jsonValue(item, `${path}[${index}]`)).join(',')}]`;
-      const fields = Object.entries(value as Record<string, unknown>)
-        .filter(([, field]) => field !== undefined)
-        .map(([key, field]) => `${JSON.stringify(key)}:${jsonValue(field, path ? `${path}.${key}` : key)}`);
-      return `{${fields.join(',')}}`;
-    }
-    case 'undefined':
+      if (!Number.isFinite(value)) throw new TypeError(`${key}: ${String(value)} is not a finite number`);
+      return value;
     case 'function':
     case 'symbol':
-      break;
+      throw new TypeError(`${key}: cannot send a ${typeof value} to ClickHouse`);
+    default:
+      return value;
   }
-  throw new TypeError(`${path}: cannot send a ${typeof value} to ClickHouse`);
 }
 
 /**

@@ -23,6 +23,13 @@ export interface TraceCollectorOptions {
   log?: (line: string) => void;
   /** Largest batch per insert (default 500). */
   maxBatchSize?: number;
+  /**
+   * In-process bus (embedded): how long events wait for more to join their insert (default 200 ms).
+   * Each insert costs chDB a part and a materialized-view pass, far more than a row, so one insert
+   * per request would cost the embedded gateway several times its own CPU per request. Kafka
+   * batches are what one fetch returned.
+   */
+  maxWaitMs?: number;
   /** First wait before a failed batch is retried (default 500 ms, doubling up to 15 s). */
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
@@ -82,7 +89,8 @@ export class TraceCollector implements ReadinessCheck {
       },
       {
         group: TRACE_COLLECTOR_GROUP,
-        maxBatchSize: this.options.maxBatchSize ?? 500,
+        maxBatchSize: this.options.maxBatchSize ?? 5000,
+        maxWaitMs: this.options.maxWaitMs ?? 1000,
         ...(this.options.retryBackoffMs === undefined ? {} : { retryBackoffMs: this.options.retryBackoffMs }),
         ...(this.options.maxRetryBackoffMs === undefined
           ? {}
