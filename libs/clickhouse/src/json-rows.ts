@@ -9,7 +9,8 @@ import { ClickHouseError } from './port';
  */
 export function toJsonEachRow(rows: readonly Record<string, unknown>[]): string {
   let out = '';
-  for (const row of rows) out += `${JSON.stringify(row, clickhouseValue)}
+  for (const row of rows)
+    out += `${JSON.stringify(row, clickhouseValue)}
 `;
   return out;
 }
@@ -31,7 +32,10 @@ function clickhouseValue(this: unknown, key: string, value: unknown): unknown {
     case 'function':
     case 'symbol':
       throw new TypeError(`${key}: cannot send a ${typeof value} to ClickHouse`);
-    default:
+    case 'boolean':
+    case 'object':
+    case 'string':
+    case 'undefined':
       return value;
   }
 }
