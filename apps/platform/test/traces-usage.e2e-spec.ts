@@ -156,5 +156,47 @@ describe('traces and usage on the embedded platform', () => {
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]?.startsWith('provider,model,requests,')).toBe(true);
     expect(lines[1]?.startsWith(`mock,gpt-4.1,${N},`)).toBe(true);
+
+    // Content logging is off by default: no bodies on the traces so far.
+    expect(detail['content']).toBeNull();
+    // Turned on, the next request's bodies are on its trace, with secrets and virtual keys scrubbed.
+    const patched = await fetch(`${base}/api/v1/organizations/${orgId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ content_logging: true }),
+    });
+    expect(patched.status).toBe(200);
+    const providerKey = `sk-proj-${'Zx9Yw8Vu7T'.repeat(5)}`;
+    const logged = await eventually(
+      async () => {
+        const r = await fetch(`${base}/llm_proxy/${orgId}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            model: 'mock/gpt-4.1',
+            messages: [{ role: 'user', content: `my keys are ${providerKey} and ${key}, keep them` }],
+          }),
+        });
+        await r.text();
+        const id = r.headers.get('x-request-id') ?? '';
+        const trace = await eventually(
+          async () => {
+            const res = await get(`/traces/${id}`);
+            expect(res.status).toBe(200);
+            return (await res.json()) as { content: { request: string; response: string } | null };
+          },
+          { timeoutMs: 10_000, intervalMs: 100 },
+        );
+        // The organization's flag reaches the gateway through the access snapshot: retry until it has.
+        expect(trace.content).not.toBeNull();
+        return trace.content as { request: string; response: string };
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    expect(logged.request).toContain('my keys are [');
+    expect(logged.request).toContain('[OPTSCALE_VIRTUAL_KEY]');
+    expect(logged.request).not.toContain(providerKey);
+    expect(logged.request).not.toContain(key);
+    expect(logged.response).toContain('"choices"');
   }, 120_000);
 });

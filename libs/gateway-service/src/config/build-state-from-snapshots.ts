@@ -81,6 +81,7 @@ export function buildStateFromSnapshots(
       id,
       name: info?.name ?? id,
       currency: info?.currency ?? FALLBACK_CURRENCY,
+      ...(info?.contentLogging === true ? { contentLogging: true } : {}),
       ...indexProviders(connections),
       routingRules: routesByOrganization.get(id) ?? [],
       policies: policiesByOrganization.get(id) ?? [],

@@ -67,6 +67,8 @@ export interface OrganizationState {
   id: string;
   name: string;
   currency: string;
+  /** Request and response bodies go on the trace (record/content-log.ts). Off unless set. */
+  contentLogging?: boolean;
   providers: ReadonlyMap<string, ProviderConnection>;
   /** Bare model name → the providers listing it, in config order. */
   modelIndex: ReadonlyMap<string, readonly ProviderConnection[]>;

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ZERO_USAGE, type Usage } from '@optscale/protocol';
 import type { PolicyEvaluation, RequestEvent, RequestOperation, RequestSurface } from '@optscale/contracts';
 import type { KeyRecord, ProviderConnection } from '../config/gateway-state';
+import type { ContentRecorder } from '../record/content-log';
 import type { RequestTrace } from './request-trace';
 
 /** Monotonic milliseconds. */
@@ -31,6 +32,10 @@ export class RequestContext {
   usage: Usage = { ...ZERO_USAGE };
   /** Policies that applied, as the policy stage evaluated (or bypassed) them. */
   policies?: PolicyEvaluation[];
+  /** The client's body as received, kept (not copied) for content logging. */
+  requestBody?: Buffer;
+  /** What the client was sent, when its organization logs content (set by the transport). */
+  responseContent?: ContentRecorder;
   /** The routing rule that placed the request and every try it made; unset when no rule matched. */
   routing?: NonNullable<RequestEvent['routing']>;
 

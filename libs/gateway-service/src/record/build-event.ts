@@ -2,6 +2,7 @@ import type { RequestEvent } from '@optscale/contracts';
 import { clock, type RequestContext } from '../pipeline/request-context';
 import { requestCost } from '../pricing/request-cost';
 import { detectClient } from './client-detect';
+import { loggedContent } from './content-log';
 import { sessionFromHeaders } from './session-id';
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
@@ -34,6 +35,9 @@ export function buildRequestEvent(ctx: RequestContext): RequestEvent {
     teamId: ctx.key?.user.teamIds[0] ?? null,
     ...(cost !== undefined ? { cost } : {}),
     ...(ctx.policies !== undefined && ctx.policies.length > 0 ? { policies: ctx.policies } : {}),
+    ...(ctx.key?.organization.contentLogging === true
+      ? { content: loggedContent(ctx.requestBody, ctx.responseContent) }
+      : {}),
     ...(ctx.routing ? { routing: ctx.routing } : {}),
     timings: {
       startedAt: ctx.startedAtMs,

@@ -18,6 +18,7 @@ import { requestId } from '../pipeline/translate-context';
 import type { ClientCodec } from './client-codecs';
 import { matchProxyRoute, type MatchedRoute, type ProxyRoute } from './proxy-router';
 import { readBody } from './read-body';
+import { ContentRecorder } from '../record/content-log';
 
 /** Serves one request if it is a proxy route; false lets the application's other routes have it. */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -54,13 +55,19 @@ export function createProxyHandler(
         return chat.handle(
           ctx,
           route.codec,
-          await readBody(req, bodyLimit),
+          (ctx.requestBody = await readBody(req, bodyLimit)),
           route.operation === 'responses' ? '' : match.query,
         );
       case 'embeddings':
-        return handleEmbeddings(ctx, deps, route.codec, await readBody(req, bodyLimit));
+        return handleEmbeddings(ctx, deps, route.codec, (ctx.requestBody = await readBody(req, bodyLimit)));
       case 'count-tokens':
-        return handleCountTokens(ctx, deps, route.codec, await readBody(req, bodyLimit), match.query);
+        return handleCountTokens(
+          ctx,
+          deps,
+          route.codec,
+          (ctx.requestBody = await readBody(req, bodyLimit)),
+          match.query,
+        );
       case 'models':
         return listModelsOpenAI(ctx, state);
       case 'model':
@@ -177,10 +184,14 @@ async function write(ctx: RequestContext, res: ServerResponse, outcome: Outcome)
   // The Anthropic SDK reads its request id from `request-id`.
   if (ctx.surface === 'anthropic') headers['request-id'] = ctx.requestId;
   headers['x-optscale-gateway-ms'] = ctx.gatewayMs().toFixed(3);
+  // Content logging (record/content-log.ts): a copy of what the client is sent, bounded.
+  const content = ctx.key?.organization.contentLogging === true ? new ContentRecorder() : undefined;
+  ctx.responseContent = content;
   if (outcome.kind === 'body') {
     res.writeHead(outcome.status, headers);
     ctx.firstByteAt = clock();
     res.end(outcome.body);
+    content?.add(outcome.body);
     return;
   }
   res.writeHead(outcome.status, headers);
@@ -189,6 +200,7 @@ async function write(ctx: RequestContext, res: ServerResponse, outcome: Outcome)
     if (res.destroyed) break;
     // Time to first token: the first chunk of the answer, not the headers.
     ctx.firstByteAt ??= clock();
+    content?.add(chunk);
     if (!res.write(chunk)) await once(res, 'drain', { signal: ctx.abort.signal });
   }
   res.end();
