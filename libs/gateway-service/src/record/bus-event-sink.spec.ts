@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InProcessBus, type Bus, type BusMessage } from '@optscale/bus';
 import type { RequestEvent } from '@optscale/contracts';
 import { eventually } from '@optscale/testing';
-import { BusEventSink, type SpooledEvent } from './bus-event-sink';
+import { BusEventSink, approximateBytes, type SpooledEvent } from './bus-event-sink';
 import { DiskSpool } from './disk-spool';
 
 function event(requestId: string, organizationId = 'org-1'): RequestEvent {
@@ -188,5 +188,78 @@ describe('BusEventSink', () => {
     await eventually(() => expect(seen).toEqual(['org-1:r0', 'org-1:r1']));
     expect(sink.check()).toMatchObject({ detail: { published: 2, rejected: 1 } });
     await bus.close();
+  });
+});
+
+describe('approximateBytes', () => {
+  it('never underestimates a realistic event, logged bodies included', () => {
+    const base = {
+      requestId: 'req_0123456789abcdef',
+      organizationId: '7d0c2a4e-0000-4000-8000-000000000001',
+      keyId: '7d0c2a4e-0000-4000-8000-000000000002',
+      userId: '7d0c2a4e-0000-4000-8000-000000000003',
+      teamId: '7d0c2a4e-0000-4000-8000-000000000004',
+      provider: 'openai',
+      model: 'gpt-4.1-mini-2025-04-14',
+      clientModel: 'openai/gpt-4.1-mini',
+      surface: 'openai' as const,
+      operation: 'chat' as const,
+      client: 'openai-sdk',
+      userAgent: 'OpenAI/JS 6.49.0',
+      sessionId: 'session-0123456789',
+      stream: true,
+      passthrough: true,
+      status: 200,
+      errorType: null,
+      errorMessage: null,
+      usage: {
+        inputTokens: 1234,
+        cacheReadTokens: 4096,
+        cacheWriteTokens: 0,
+        outputTokens: 321,
+        reasoningTokens: 64,
+      },
+      cost: { nanos: '123456789', source: 'catalog' as const, catalogVersion: '2026-11-21.1' },
+      routing: {
+        ruleId: '7d0c2a4e-0000-4000-8000-000000000005',
+        ruleName: 'primary with fallback',
+        attempts: [
+          {
+            provider: 'openai',
+            model: 'gpt-4.1-mini',
+            role: 'primary' as const,
+            status: 503,
+            latencyMs: 12.5,
+            error: 'status 503',
+          },
+          {
+            provider: 'azure',
+            model: 'gpt-4.1-mini',
+            role: 'fallback' as const,
+            status: 200,
+            latencyMs: 340.25,
+            error: null,
+          },
+        ],
+      },
+      timings: {
+        startedAt: 1795220000000,
+        gatewayMs: 0.412,
+        upstreamMs: 340.25,
+        ttftMs: 351.5,
+        totalMs: 1200.75,
+      },
+    };
+    const logged = {
+      ...base,
+      content: {
+        request: `{"messages":"${'é'.repeat(3000)}"}`,
+        response: 'data: x\n\n'.repeat(200),
+        truncated: false,
+      },
+    };
+    for (const event of [base, logged]) {
+      expect(approximateBytes(event)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(event)));
+    }
   });
 });

@@ -259,7 +259,7 @@ export class BusEventSink implements RequestEventSink, ReadinessCheck {
     let bytes = 0;
     let count = 0;
     while (count < this.memory.length && count < this.batchSize) {
-      const size = JSON.stringify((this.memory[count] as SpooledEvent).event).length;
+      const size = approximateBytes((this.memory[count] as SpooledEvent).event);
       if (count > 0 && bytes + size > this.maxBatchBytes) break;
       bytes += size;
       count += 1;
@@ -339,4 +339,18 @@ function isPermanent(error: unknown): boolean {
     e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
   }
   return false;
+}
+
+/**
+ * An event's encoded size, closely enough to keep a batch under `maxBatchBytes` without encoding
+ * every event once more (the bus encodes it anyway): a request event is about a kilobyte of fixed
+ * fields plus what grows with the request, its logged bodies, attempts and policy evaluations.
+ */
+export function approximateBytes(event: RequestEvent): number {
+  let bytes = 1536 + (event.errorMessage?.length ?? 0) + (event.userAgent?.length ?? 0);
+  if (event.content !== undefined)
+    bytes += 2 * (event.content.request.length + event.content.response.length);
+  bytes += 256 * (event.routing?.attempts.length ?? 0);
+  for (const policy of event.policies ?? []) bytes += 384 + 256 * policy.guardrails.length;
+  return bytes;
 }
