@@ -23,7 +23,7 @@ STACK_DIR=${STACK_DIR%/}
 # started with other ports.
 SETTINGS_FILE=$STACK_DIR/settings.env
 SETTINGS_KEYS=(OPTSCALE_PG_PORT OPTSCALE_CH_HTTP_PORT OPTSCALE_CH_TCP_PORT OPTSCALE_KAFKA_PORT
-  OPTSCALE_KAFKA_CONTROLLER_PORT OPTSCALE_KAFKA_HEAP)
+  OPTSCALE_KAFKA_CONTROLLER_PORT OPTSCALE_KAFKA_HEAP OPTSCALE_REDIS_PORT)
 if [[ -f $SETTINGS_FILE ]]; then
   while IFS='=' read -r key value; do
     for known in "${SETTINGS_KEYS[@]}"; do
@@ -39,6 +39,7 @@ CH_TCP_PORT=${OPTSCALE_CH_TCP_PORT:-19000}
 KAFKA_PORT=${OPTSCALE_KAFKA_PORT:-19092}
 KAFKA_CONTROLLER_PORT=${OPTSCALE_KAFKA_CONTROLLER_PORT:-19093}
 KAFKA_HEAP=${OPTSCALE_KAFKA_HEAP:-512m}
+REDIS_PORT=${OPTSCALE_REDIS_PORT:-6379}
 WAIT_S=${OPTSCALE_STACK_WAIT_S:-60}
 PG_DATABASES=(optscale optscale_test)
 KAFKA_PROBE_TOPIC=optscale.stack.probe
@@ -640,6 +641,52 @@ kafka_status() {
 kafka_down() { stop_pid "$KAFKA_PID" kafka 30; }
 
 # ---------------------------------------------------------------------------------------------
+# Redis (the gateways' shared budget counters): the machine's server when one answers; otherwise
+# redis-server from Debian, started here without persistence (counters are rebuilt from the
+# published spend, ADR 0008).
+
+REDIS_DIR=$STACK_DIR/redis
+REDIS_PID=$REDIS_DIR/redis.pid
+REDIS_LOG=$REDIS_DIR/redis.log
+REDIS_STATUS=''
+
+redis_ready() { [[ $(timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$REDIS_PORT; printf 'PING\r\n' >&3; head -c 5 <&3" 2>/dev/null) == '+PONG' ]]; }
+# Ours only if the pid file's process is still alive (redis-server rewrites its process title).
+redis_ours() { [[ -f $REDIS_PID ]] && kill -0 "$(cat "$REDIS_PID")" 2>/dev/null; }
+
+redis_up() {
+  if redis_ready; then
+    REDIS_STATUS="redis running on $HOST:$REDIS_PORT ($(redis_ours && echo 'started by stack' || echo 'machine server'))"
+    return
+  fi
+  require_free_port "$REDIS_PORT" redis
+  have redis-server || apt_install redis-server
+  mkdir -p "$REDIS_DIR"
+  local t0
+  t0=$(now_ms)
+  start_detached "$REDIS_PID" "$REDIS_LOG" redis-server --bind "$HOST" --port "$REDIS_PORT" \
+    --save '' --appendonly no --dir "$REDIS_DIR"
+  wait_for "$WAIT_S" redis "$REDIS_LOG" "$(cat "$REDIS_PID")" redis_ready
+  REDIS_STATUS="redis started on $HOST:$REDIS_PORT in $(since "$t0")"
+}
+
+redis_status() {
+  if redis_ready; then
+    echo "redis       running  $HOST:$REDIS_PORT ($(redis_ours && echo 'started by stack' || echo 'machine server'))"
+  else
+    echo "redis       down     $HOST:$REDIS_PORT"
+    return 1
+  fi
+}
+
+redis_down() {
+  if redis_ours; then
+    kill "$(cat "$REDIS_PID")" 2>/dev/null || true
+  fi
+  rm -f "$REDIS_PID"
+}
+
+# ---------------------------------------------------------------------------------------------
 
 env_lines() {
   cat <<EOF
@@ -647,6 +694,7 @@ DATABASE_URL=postgres://postgres@$HOST:$PG_PORT/optscale
 TEST_DATABASE_URL=postgres://postgres@$HOST:$PG_PORT/optscale_test
 CLICKHOUSE_URL=http://$HOST:$CH_HTTP_PORT
 KAFKA_BROKERS=$HOST:$KAFKA_PORT
+REDIS_URL=redis://$HOST:$REDIS_PORT
 EOF
 }
 
@@ -668,6 +716,8 @@ cmd_up() {
   log "$CH_STATUS"
   kafka_up
   log "$KAFKA_STATUS"
+  redis_up
+  log "$REDIS_STATUS"
   local key
   for key in "${SETTINGS_KEYS[@]}"; do
     if [[ -n ${!key:-} ]]; then echo "$key=${!key}"; fi
@@ -680,6 +730,7 @@ cmd_up() {
 
 cmd_down() {
   lock
+  redis_down
   kafka_down
   ch_down
   pg_down
@@ -692,6 +743,7 @@ cmd_status() {
   pg_status || rc=3
   ch_status || rc=3
   kafka_status || rc=3
+  redis_status || rc=3
   return "$rc"
 }
 
