@@ -184,18 +184,7 @@ export class KafkaBus implements Bus {
     };
 
     let closing = false;
-    const consumer: Consumer = this.kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
-      retry: { ...this.options.retry, restartOnFailure: () => Promise.resolve(!closing) },
-    });
-    consumer.on(consumer.events.FETCH, () => {
-      this.connected = true;
-    });
+    const consumer = this.groupConsumer(groupId, () => closing);
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.connected = true;
     });
@@ -271,18 +260,7 @@ export class KafkaBus implements Bus {
     if (this.closed) throw new Error('the bus is closed');
     const groupId = `${this.prefix}${options.group}`;
     let closing = false;
-    const consumer: Consumer = this.kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
-      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
-      retry: { ...this.options.retry, restartOnFailure: () => Promise.resolve(!closing) },
-    });
-    consumer.on(consumer.events.FETCH, () => {
-      this.connected = true;
-    });
+    const consumer = this.groupConsumer(groupId, () => closing);
     consumer.on(consumer.events.CRASH, (event) => {
       this.connected = false;
       this.recordError(event.payload.error);
@@ -393,6 +371,26 @@ export class KafkaBus implements Bus {
       this.recordError(error);
       throw error;
     }
+  }
+
+  /**
+   * A consumer of `groupId` with the bus's timeouts; it restarts after a crash unless `closing()`,
+   * and a fetch marks the broker reachable.
+   */
+  private groupConsumer(groupId: string, closing: () => boolean): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
+      retry: { ...this.options.retry, restartOnFailure: () => Promise.resolve(!closing()) },
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.connected = true;
+    });
+    return consumer;
   }
 
   private recordError(error: unknown): void {

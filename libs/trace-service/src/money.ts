@@ -1,3 +1,5 @@
+import { formatUsd } from '@optscale/pricing';
+
 /**
  * Money in API responses: a USD decimal string plus the exact nano-dollars as a decimal string,
  * never a binary float (STYLE.md 6). ClickHouse returns UInt64 sums as decimal strings, so amounts
@@ -10,17 +12,8 @@ export interface Money {
   nanos: string;
 }
 
-const USD_DECIMALS = 9;
-
-/** Nano-dollars → `"0.001234567"` (all 9 decimals, like libs/pricing `formatUsd`). */
-export function formatUsdNanos(nanos: bigint): string {
-  const negative = nanos < 0n;
-  const digits = (negative ? -nanos : nanos).toString().padStart(USD_DECIMALS + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -USD_DECIMALS)}.${digits.slice(-USD_DECIMALS)}`;
-}
-
 export function money(nanos: bigint): Money {
-  return { usd: formatUsdNanos(nanos), nanos: nanos.toString() };
+  return { usd: formatUsd(nanos), nanos: nanos.toString() };
 }
 
 /** A ClickHouse integer (UInt64 arrives as a decimal string, smaller ones as numbers) as a bigint. */

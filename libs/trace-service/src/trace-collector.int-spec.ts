@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { KafkaBus, type KafkaBusOptions } from '@optscale/bus';
 import type { ClickHouse } from '@optscale/clickhouse';
 import type { RequestEvent } from '@optscale/contracts';
-import { eventually, localStackEnv } from '@optscale/testing';
+import { eventually, localStackEnv, startCuttableProxy } from '@optscale/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { startCuttableProxy } from './__fixtures__/cuttable-http-proxy';
 import { fullEvent } from './__fixtures__/events';
 import { scratchClickHouse, type ScratchClickHouse } from './__fixtures__/scratch-clickhouse';
 import { TraceCollector } from './trace-collector';
@@ -153,9 +152,10 @@ describe('trace collector on Kafka and the ClickHouse server', () => {
   }, 60_000);
 
   it('holds while ClickHouse is unreachable and catches up afterwards: nothing lost, nothing doubled', async () => {
-    const proxy = await startCuttableProxy(clickhouseUrl);
+    const target = new URL(clickhouseUrl);
+    const proxy = await startCuttableProxy({ host: target.hostname, port: Number(target.port) });
     const bus = new KafkaBus(busOptions('collector-outage'));
-    const collector = new TraceCollector(bus, scratch.via(proxy.url), {
+    const collector = new TraceCollector(bus, scratch.via(`http://127.0.0.1:${proxy.port}`), {
       log: () => undefined,
       retryBackoffMs: 50,
       maxRetryBackoffMs: 500,

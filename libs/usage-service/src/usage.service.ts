@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { problems, type Actor } from '@optscale/admin-api';
 import type { ClickHouse } from '@optscale/clickhouse';
+import { formatUsd } from '@optscale/pricing';
 import {
   ANALYTICS_STORE,
-  formatUsdNanos,
   money,
   ownerScope,
   previousRange,
@@ -177,7 +177,7 @@ export class UsageService {
     for (const name of numeric) deltas[name] = delta(c[name], p[name]);
     const costChange = current.costNanos - previous.costNanos;
     deltas['estimated_spend'] = {
-      change: formatUsdNanos(costChange),
+      change: formatUsd(costChange),
       relative:
         previous.costNanos === 0n ? null : Number((costChange * 10_000n) / previous.costNanos) / 10_000,
     };

@@ -1,19 +1,19 @@
 import { connect, createServer, type Socket } from 'node:net';
 
 /**
- * A loopback TCP proxy in front of a server (here ClickHouse's HTTP port) that a test can cut
- * (open connections destroyed, new ones refused) and restore: an outage of the store without
+ * A loopback TCP proxy in front of one server of the local stack that a test can cut (every open
+ * connection destroyed, new ones refused) and restore: an outage of Kafka or ClickHouse without
  * stopping the shared server.
  */
 export interface CuttableProxy {
-  url: string;
+  /** The proxy's loopback port: connect here instead of to the server. */
+  port: number;
   cut(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
-export async function startCuttableProxy(targetUrl: string): Promise<CuttableProxy> {
-  const target = new URL(targetUrl);
+export async function startCuttableProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
   const open = new Set<Socket>();
   let isCut = false;
   const server = createServer((client) => {
@@ -21,7 +21,7 @@ export async function startCuttableProxy(targetUrl: string): Promise<CuttablePro
       client.destroy();
       return;
     }
-    const upstream = connect({ host: target.hostname, port: Number(target.port) });
+    const upstream = connect(target);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],
@@ -39,7 +39,7 @@ export async function startCuttableProxy(targetUrl: string): Promise<CuttablePro
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address');
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
     cut: () => {
       isCut = true;
       for (const socket of open) socket.destroy();
